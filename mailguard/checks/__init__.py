@@ -1,0 +1,1 @@
+"""One module per finding kind; ``run_checks`` runs them all (pure)."""

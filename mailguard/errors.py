@@ -1,0 +1,70 @@
+"""Every exception mailguard raises on purpose, in one tree.
+
+    MailguardError
+    ├── ConfigError              a config file is invalid (file, key, reason)
+    ├── PolicyError              a policy file is invalid (file, line, key, reason)
+    ├── DirectoryError           a directory CSV row is invalid (file, line, reason)
+    ├── StoreError
+    │   ├── StoreUnavailable     the store cannot be reached or cannot commit: answer 451
+    │   └── InvalidTransition    a state change not in ``states.TRANSITIONS`` (a bug)
+    ├── DeliveryError            an upstream attempt failed (carries per-recipient replies)
+    ├── TokenError               an approval link is forged, expired or for another message
+    └── UserFileError            the users file is unreadable or malformed
+
+Low-level errors (sqlite3, asyncpg, aiosmtplib, yaml) are converted where they enter, with
+``raise ... from exc``, so callers only ever catch these.
+"""
+
+from __future__ import annotations
+
+
+class MailguardError(Exception):
+    """Base of every deliberate mailguard error."""
+
+
+class ConfigError(MailguardError):
+    def __init__(self, file: str, key: str, reason: str) -> None:
+        self.file, self.key, self.reason = file, key, reason
+        super().__init__(f"{file}: {key}: {reason}")
+
+
+class PolicyError(MailguardError):
+    def __init__(self, file: str, line: int | None, key: str, reason: str) -> None:
+        self.file, self.line, self.key, self.reason = file, line, key, reason
+        where = f"{file}:{line}" if line is not None else file
+        super().__init__(f"{where}: {key}: {reason}")
+
+
+class DirectoryError(MailguardError):
+    def __init__(self, file: str, line: int | None, reason: str) -> None:
+        self.file, self.line, self.reason = file, line, reason
+        where = f"{file}:{line}" if line is not None else file
+        super().__init__(f"{where}: {reason}")
+
+
+class StoreError(MailguardError):
+    pass
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached or cannot commit. The SMTP layer answers 451."""
+
+
+class InvalidTransition(StoreError):
+    pass
+
+
+class DeliveryError(MailguardError):
+    pass
+
+
+class TokenError(MailguardError):
+    """An approval link that must not be honoured; ``reason`` is shown to the visitor."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class UserFileError(MailguardError):
+    pass

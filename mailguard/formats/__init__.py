@@ -1,0 +1,1 @@
+"""What a file really is, by its bytes: encrypted? executable? (pure, bounded)."""

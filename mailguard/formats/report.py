@@ -1,0 +1,22 @@
+"""The formats layer's single answer about one file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    kind: str
+    """Sniffed container kind: ``zip``, ``pdf``, ``ooxml``, ``ole`` (legacy Office / CFB),
+    ``7z``, ``pe``, ``lnk``, ``text``, ``image``, ``other``."""
+    encrypted: bool
+    """True when the content itself is encrypted (every entry, for archives)."""
+    dangerous: tuple[str, ...] = ()
+    """Reasons it is executable or carries code, e.g. ``"PE executable"``,
+    ``"script file name .js"``, ``"macro-enabled Office (vbaProject.bin)"``,
+    ``"archive entry invoice.pdf.exe: double extension"``. Empty when harmless."""
+    entries: tuple[str, ...] = ()
+    """Entry names for archives (readable even when encrypted), capped."""
+    notes: tuple[str, ...] = ()
+    """Defects met while reading (truncated archive ...)."""

@@ -1,0 +1,84 @@
+"""Every Prometheus metric mailguard exports, declared once.
+
+Names are prefixed ``mailguard_``; counters end in ``_total`` (prometheus-client adds it);
+durations are in seconds. Labels have bounded cardinality: never an address, a subject or a
+message id. The shell increments these; the core never imports this module.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+smtp_sessions = Counter(
+    "mailguard_smtp_sessions", "SMTP sessions opened by clients.", registry=REGISTRY
+)
+smtp_rejections = Counter(
+    "mailguard_smtp_rejections",
+    "SMTP commands refused, by reason (auth, relay, sender, size, recipients, policy, store, "
+    "busy, timeout, syntax).",
+    ["reason"],
+    registry=REGISTRY,
+)
+messages_received = Counter(
+    "mailguard_messages_received", "Messages accepted with 250 (stored).", registry=REGISTRY
+)
+verdicts = Counter(
+    "mailguard_verdicts", "Policy decisions, by action.", ["action"], registry=REGISTRY
+)
+findings = Counter(
+    "mailguard_findings", "Findings produced by the checks, by kind.", ["kind"], registry=REGISTRY
+)
+rule_matches = Counter(
+    "mailguard_rule_matches",
+    "Policy rule matches, by rule id and mode (enforced or monitor).",
+    ["rule", "mode"],
+    registry=REGISTRY,
+)
+held_messages = Gauge(
+    "mailguard_held_messages", "Messages held for approval right now.", registry=REGISTRY
+)
+decisions = Counter(
+    "mailguard_decisions",
+    "Outcomes of held and delayed messages (released, rejected, withdrawn, timed_out, sent_now), "
+    "and whether the approver acted within the quick threshold.",
+    ["outcome", "quick"],
+    registry=REGISTRY,
+)
+decision_latency = Histogram(
+    "mailguard_decision_latency_seconds",
+    "Time from hold to decision.",
+    buckets=(60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800),
+    registry=REGISTRY,
+)
+approval_views_without_decision = Counter(
+    "mailguard_approval_page_views_without_decision",
+    "Approval page views (GET) that did not lead to a decision in the same visit; link "
+    "scanners show up here.",
+    registry=REGISTRY,
+)
+deliveries = Counter(
+    "mailguard_deliveries",
+    "Delivery attempts per message, by result (delivered, deferred, bounced).",
+    ["result"],
+    registry=REGISTRY,
+)
+queue_depth = Gauge(
+    "mailguard_queue_depth", "Messages in the store, by state.", ["state"], registry=REGISTRY
+)
+inspection_seconds = Histogram(
+    "mailguard_inspection_seconds",
+    "Time to parse, check and decide one message.",
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+    registry=REGISTRY,
+)
+policy_reloads = Counter(
+    "mailguard_policy_reloads",
+    "Policy (re)loads, by result (ok, failed).",
+    ["result"],
+    registry=REGISTRY,
+)
+policy_info = Info(
+    "mailguard_policy", "The policy in force: its file and content hash.", registry=REGISTRY
+)
