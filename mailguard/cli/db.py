@@ -2,7 +2,8 @@
 
 Replicas migrate by themselves at start (under an advisory lock); these commands let an
 operator apply a new release's migrations before rolling the replicas, or see where a
-database stands. The DSN comes from ``--dsn``, else ``MAILGUARD_STORE_DSN``.
+database stands. The DSN comes from ``--dsn``, else ``MAILGUARD_STORE_DSN``, else the config
+file's ``store.dsn``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 import asyncpg
 
+from mailguard.config_load import load_config
 from mailguard.errors import MailguardError, StoreError
 from mailguard.store import pg_migrate
 from mailguard.store.pg_errors import translated
@@ -31,6 +33,7 @@ def register(subparsers: Any) -> None:
     ):
         action = actions.add_parser(name, help=helptext)
         action.add_argument("--dsn", help="PostgreSQL DSN (default: MAILGUARD_STORE_DSN)")
+        action.add_argument("--config", help="config file whose store.dsn to use")
         action.set_defaults(func=run)
 
 
@@ -45,8 +48,12 @@ def run(args: argparse.Namespace) -> int:
 
 def _dsn(args: argparse.Namespace) -> str:
     dsn: str | None = args.dsn or os.environ.get("MAILGUARD_STORE_DSN")
+    if not dsn and args.config:
+        dsn = load_config(args.config).store.dsn
     if not dsn:
-        raise StoreError("no PostgreSQL DSN: pass --dsn, or set MAILGUARD_STORE_DSN")
+        raise StoreError(
+            "no PostgreSQL DSN: pass --dsn, set MAILGUARD_STORE_DSN or store.dsn in --config"
+        )
     return dsn
 
 

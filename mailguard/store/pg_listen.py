@@ -20,15 +20,22 @@ import structlog
 from mailguard.store.pg_errors import is_outage
 
 CHANNEL = "mailguard_work"
+"""The channel in the ``public`` schema; another schema's store uses ``mailguard_work:<schema>``."""
 
 log = structlog.get_logger(__name__)
 
 
 class WorkListener:
     def __init__(
-        self, connect_kwargs: dict[str, Any], *, min_backoff: float = 0.05, max_backoff: float = 5.0
+        self,
+        connect_kwargs: dict[str, Any],
+        channel: str = CHANNEL,
+        *,
+        min_backoff: float = 0.05,
+        max_backoff: float = 5.0,
     ) -> None:
         self._connect_kwargs = connect_kwargs
+        self._channel = channel
         self._min_backoff, self._max_backoff = min_backoff, max_backoff
         self._work = asyncio.Event()
         self._conn: Any = None
@@ -70,7 +77,7 @@ class WorkListener:
     async def _connect(self) -> None:
         conn = await asyncpg.connect(**self._connect_kwargs)
         conn.add_termination_listener(self._on_lost)
-        await conn.add_listener(CHANNEL, self._on_notify)
+        await conn.add_listener(self._channel, self._on_notify)
         self._conn = conn
 
     def _on_notify(self, conn: Any, pid: int, channel: str, payload: str) -> None:

@@ -10,7 +10,10 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from mailguard.config import Config, StoreConfig
 from mailguard.store import pg_migrate
+from mailguard.store.factory import open_store
+from mailguard.store.postgres import PostgresStore
 
 pytestmark = pytest.mark.postgres
 
@@ -66,3 +69,17 @@ def test_db_command_explains_an_unreachable_database(repo_root: Path) -> None:
     result = _db(repo_root, "status", "--dsn", "postgresql://postgres@127.0.0.1:1/none")
     assert result.returncode == 2
     assert "PostgreSQL unavailable" in result.stderr
+
+
+def test_db_migrate_reads_the_dsn_from_the_config_file(
+    postgres_dsn: str, repo_root: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "mailguard.yaml"
+    config.write_text(f"store:\n  dsn: '{postgres_dsn}'\n", encoding="utf-8")
+    result = _db(repo_root, "migrate", "--config", str(config))
+    assert result.returncode == 0 and "applied 0001_initial" in result.stdout
+
+
+def test_a_dsn_in_the_config_selects_the_postgres_store() -> None:
+    config = Config(store=StoreConfig(dsn="postgresql://mailguard@db.invalid/mailguard"))
+    assert isinstance(open_store(config), PostgresStore)

@@ -16,7 +16,8 @@ from mailguard.errors import StoreUnavailable
 from mailguard.states import State
 from mailguard.store.base import AttemptResult
 from mailguard.store.postgres import PostgresStore
-from tests.store.pg_helpers import NOW, event, new_message
+from tests.store.messages import T0 as NOW
+from tests.store.messages import event, new_message, received
 
 pytestmark = pytest.mark.postgres
 
@@ -39,7 +40,7 @@ async def test_concurrent_claims_from_two_replicas_take_each_message_once(
     for _ in range(60):
         msg = new_message()
         ids.add(msg.id)
-        await one.add(msg, event(msg.id, "received"))
+        await one.add(msg, received(msg))
 
     async def drain(store: PostgresStore, owner: str) -> list[str]:
         got: list[str] = []
@@ -57,12 +58,14 @@ async def test_an_expired_lease_is_claimed_by_the_other_replica_and_the_old_owne
 ) -> None:
     one, two = replicas
     msg = new_message()
-    await one.add(msg, event(msg.id, "received"))
+    await one.add(msg, received(msg))
     [first] = await one.claim("dead-replica", NOW, 30, 10)
     assert (first.lease_owner, first.lease_until) == ("dead-replica", NOW + 30)
     assert await two.claim("live-replica", NOW + 10, 30, 10) == []
     [again] = await two.claim("live-replica", NOW + 31, 30, 10)
     assert (again.id, again.lease_owner, again.attempts) == (msg.id, "live-replica", 2)
+    trail = [(e.actor, e.event) for e in await one.audit_events(message_id=msg.id)]
+    assert trail[-2:] == [("worker:dead-replica", "claimed"), ("worker:live-replica", "claimed")]
     assert again.raw == msg.raw
     done = AttemptResult(State.DELIVERED, (), NOW + 32)
     assert not await one.finish(msg.id, "dead-replica", done, event(msg.id, "delivered"))
@@ -73,17 +76,17 @@ async def test_a_timed_out_hold_seen_by_both_sweepers_is_processed_once(
     replicas: tuple[PostgresStore, PostgresStore],
 ) -> None:
     one, two = replicas
-    msg = new_message(State.HELD, hold_until=NOW + 60, escalate_after=30)
-    await one.add(msg, event(msg.id, "received"))
-    assert [m.id for m in await two.due_escalations(NOW + 30, 10)] == [msg.id]
+    msg = new_message(State.HELD, hold_until=NOW + 7200)  # escalates after 3600 s
+    await one.add(msg, received(msg))
+    assert [m.id for m in await two.due_escalations(NOW + 3600, 10)] == [msg.id]
     escalated = await asyncio.gather(
         one.mark_escalated(msg.id, event(msg.id, "escalated")),
         two.mark_escalated(msg.id, event(msg.id, "escalated")),
     )
     assert sorted(escalated) == [False, True]
-    assert await one.due_escalations(NOW + 30, 10) == []
+    assert await one.due_escalations(NOW + 3600, 10) == []
 
-    seen = [await s.due(State.HELD, NOW + 60, 10) for s in replicas]
+    seen = [await s.due(State.HELD, NOW + 7200, 10) for s in replicas]
     assert [[m.id for m in s] for s in seen] == [[msg.id], [msg.id]]
     outcomes = await asyncio.gather(
         *(
@@ -101,7 +104,7 @@ async def test_a_release_on_one_replica_wakes_the_workers_of_the_other(
 ) -> None:
     one, two = replicas
     msg = new_message(State.HELD, hold_until=NOW + 3600)
-    await one.add(msg, event(msg.id, "received"))
+    await one.add(msg, received(msg))
     await two.wait_for_work(0)  # consume any wake-up left from setup
     waiter = asyncio.ensure_future(two.wait_for_work(30))
     await asyncio.sleep(0)
@@ -136,7 +139,7 @@ async def test_the_listener_reconnects_after_its_backend_is_terminated(
     msg = new_message()
     await two.wait_for_work(0)
     waiter = asyncio.ensure_future(two.wait_for_work(30))
-    await one.add(msg, event(msg.id, "received"))
+    await one.add(msg, received(msg))
     await asyncio.wait_for(waiter, 10)
 
 
@@ -146,7 +149,7 @@ async def test_an_unreachable_database_raises_store_unavailable() -> None:
         await store.open()
     msg = new_message()
     with pytest.raises(StoreUnavailable):
-        await store.add(msg, event(msg.id, "received"))
+        await store.add(msg, received(msg))
     await store.close()
 
 

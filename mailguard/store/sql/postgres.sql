@@ -1,125 +1,129 @@
--- Named queries of the PostgreSQL store (asyncpg: $n parameters). Names match the SQLite
--- store's where the dialects allow; the schema itself lives in migrations/postgres/.
--- Every state change is conditional on the old state (and, for workers, the lease owner) and
--- RETURNs the row only to the caller that won.
+-- The PostgreSQL store's queries. Names and ``:name`` parameters are shared with the SQLite
+-- file (postgres.py turns them into asyncpg's $n); the schema lives in migrations/postgres/.
+-- JSON columns are jsonb, sent and read as text. Every state change is conditional on the old
+-- state (and, for workers, the lease owner) and RETURNs a row only to the caller that won.
 
--- name: add_message
-INSERT INTO messages (id, state, mail_from, envelope, decision, raw, size, received_at,
-                      updated_at, next_attempt_at, hold_until, pending_rcpts)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11)
+-- name: insert_message
+INSERT INTO messages (
+    id, state, mail_from, rcpts, raw, size, decision, received_at, updated_at,
+    next_attempt_at, hold_until, pending_rcpts, client_addr, auth_user, helo
+) VALUES (
+    :id, :state, :mail_from, :rcpts::jsonb, :raw, :size, :decision::jsonb, :received_at,
+    :received_at, :next_attempt_at, :hold_until, :rcpts::jsonb, :client_addr, :auth_user, :helo
+)
 
--- name: add_audit
-INSERT INTO audit (message_id, at, actor, event, from_state, to_state, client_addr,
-                   user_agent, comment)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+-- name: insert_audit
+INSERT INTO audit (
+    message_id, at, actor, event, from_state, to_state, client_addr, user_agent, comment
+) VALUES (
+    :message_id, :at, :actor, :event, :from_state, :to_state, :client_addr, :user_agent,
+    :comment
+)
 
 -- name: get_message
-SELECT id, state, envelope, decision, received_at, updated_at, next_attempt_at, hold_until,
-       attempts, pending_rcpts, size, last_error, lease_owner, lease_until, decided_by,
-       decided_at, decision_comment, escalated, NULL::bytea AS raw
-FROM messages WHERE id = $1
+SELECT * FROM message_meta WHERE id = :id
 
 -- name: get_message_with_raw
-SELECT id, state, envelope, decision, received_at, updated_at, next_attempt_at, hold_until,
-       attempts, pending_rcpts, size, last_error, lease_owner, lease_until, decided_by,
-       decided_at, decision_comment, escalated, raw
-FROM messages WHERE id = $1
+SELECT * FROM messages WHERE id = :id
 
 -- name: transition
--- $1 id, $2 old, $3 new, $4 now, $5 next_attempt_at or NULL, $6 decided_by or NULL,
--- $7 decision_comment or NULL. Leaving DELIVERING drops the lease.
-UPDATE messages
-SET state = $3,
-    updated_at = $4,
-    next_attempt_at = COALESCE($5, next_attempt_at),
-    decided_by = COALESCE($6, decided_by),
-    decided_at = CASE WHEN $6::text IS NULL THEN decided_at ELSE $4 END,
-    decision_comment = COALESCE($7, decision_comment),
-    lease_owner = CASE WHEN $3 = 'delivering' THEN lease_owner END,
-    lease_until = CASE WHEN $3 = 'delivering' THEN lease_until END
-WHERE id = $1 AND state = $2
+-- The conditional update behind every approval, release, withdrawal and timeout. Leaving
+-- DELIVERING drops the lease.
+UPDATE messages SET
+    state = :new,
+    updated_at = :at,
+    next_attempt_at = COALESCE(:next_attempt_at, next_attempt_at),
+    decided_by = COALESCE(:decided_by, decided_by),
+    decided_at = CASE WHEN :decided_by::text IS NULL THEN decided_at ELSE :at END,
+    decision_comment = COALESCE(:decision_comment, decision_comment),
+    lease_owner = CASE WHEN :new = 'delivering' THEN lease_owner END,
+    lease_until = CASE WHEN :new = 'delivering' THEN lease_until END
+WHERE id = :id AND state = :old
 RETURNING id
 
 -- name: mark_escalated
-UPDATE messages SET escalated = true, updated_at = $2
-WHERE id = $1 AND state = 'held' AND NOT escalated
+UPDATE messages SET escalated = true, updated_at = :at
+WHERE id = :id AND state = 'held' AND NOT escalated
 RETURNING id
 
 -- name: claim
--- $1 owner, $2 now, $3 lease seconds, $4 limit. SKIP LOCKED lets every replica's workers
--- claim concurrently without waiting on (or double-taking) each other's rows.
+-- Select, lease and audit in one statement. SKIP LOCKED lets every replica's workers claim
+-- at once without waiting on, or double-taking, each other's rows; a row another worker
+-- claimed meanwhile fails the WHERE re-check and is skipped.
 WITH picked AS (
     SELECT id, state AS old_state FROM messages
-    WHERE (state IN ('queued', 'deferred') AND next_attempt_at <= $2)
-       OR (state = 'delivering' AND lease_until <= $2)
-    ORDER BY next_attempt_at
-    LIMIT $4
+    WHERE (state IN ('queued', 'deferred') AND next_attempt_at <= :now)
+       OR (state = 'delivering' AND lease_until <= :now)
+    ORDER BY next_attempt_at, id
+    LIMIT :limit
     FOR UPDATE SKIP LOCKED
+), claimed AS (
+    UPDATE messages AS m SET
+        state = 'delivering',
+        lease_owner = :owner,
+        lease_until = :lease_until,
+        attempts = m.attempts + 1,
+        updated_at = :now
+    FROM picked
+    WHERE m.id = picked.id
+    RETURNING m.*, picked.old_state
+), logged AS (
+    INSERT INTO audit (message_id, at, actor, event, from_state, to_state)
+    SELECT id, :now, 'worker:' || :owner, 'claimed', old_state, 'delivering' FROM claimed
 )
-UPDATE messages AS m
-SET state = 'delivering', lease_owner = $1, lease_until = $2 + $3, updated_at = $2,
-    attempts = m.attempts + 1
-FROM picked
-WHERE m.id = picked.id
-RETURNING m.id, m.state, m.envelope, m.decision, m.received_at, m.updated_at,
-          m.next_attempt_at, m.hold_until, m.attempts, m.pending_rcpts, m.size, m.last_error,
-          m.lease_owner, m.lease_until, m.decided_by, m.decided_at, m.decision_comment,
-          m.escalated, m.raw, picked.old_state
+SELECT * FROM claimed ORDER BY next_attempt_at, id
 
 -- name: finish
--- $1 id, $2 owner, $3 new state, $4 pending, $5 next_attempt_at, $6 last_error, $7 now.
-UPDATE messages
-SET state = $3, pending_rcpts = $4, next_attempt_at = $5, last_error = $6, updated_at = $7,
-    lease_owner = NULL, lease_until = NULL
-WHERE id = $1 AND state = 'delivering' AND lease_owner = $2
+UPDATE messages SET
+    state = :new,
+    pending_rcpts = :pending_rcpts::jsonb,
+    next_attempt_at = :next_attempt_at,
+    last_error = :last_error,
+    lease_owner = NULL,
+    lease_until = NULL,
+    updated_at = :at
+WHERE id = :id AND state = 'delivering' AND lease_owner = :owner
 RETURNING id
 
 -- name: due_held
-SELECT id, state, envelope, decision, received_at, updated_at, next_attempt_at, hold_until,
-       attempts, pending_rcpts, size, last_error, lease_owner, lease_until, decided_by,
-       decided_at, decision_comment, escalated, NULL::bytea AS raw
-FROM messages WHERE state = 'held' AND hold_until <= $1
-ORDER BY hold_until LIMIT $2
+SELECT * FROM message_meta
+WHERE state = 'held' AND hold_until <= :now
+ORDER BY hold_until, id
+LIMIT :limit
 
 -- name: due_delayed
-SELECT id, state, envelope, decision, received_at, updated_at, next_attempt_at, hold_until,
-       attempts, pending_rcpts, size, last_error, lease_owner, lease_until, decided_by,
-       decided_at, decision_comment, escalated, NULL::bytea AS raw
-FROM messages WHERE state = 'delayed' AND next_attempt_at <= $1
-ORDER BY next_attempt_at LIMIT $2
+SELECT * FROM message_meta
+WHERE state = 'delayed' AND next_attempt_at <= :now
+ORDER BY next_attempt_at, id
+LIMIT :limit
 
 -- name: due_escalations
-SELECT id, state, envelope, decision, received_at, updated_at, next_attempt_at, hold_until,
-       attempts, pending_rcpts, size, last_error, lease_owner, lease_until, decided_by,
-       decided_at, decision_comment, escalated, NULL::bytea AS raw
-FROM messages WHERE state = 'held' AND NOT escalated AND escalate_at <= $1
-ORDER BY escalate_at LIMIT $2
+SELECT * FROM message_meta
+WHERE state = 'held' AND NOT escalated AND escalate_at <= :now
+ORDER BY escalate_at, id
+LIMIT :limit
 
 -- name: list_messages
--- $1 states (empty: all), $2 sender or NULL, $3 limit, $4 offset.
-SELECT id, state, envelope, decision, received_at, updated_at, next_attempt_at, hold_until,
-       attempts, pending_rcpts, size, last_error, lease_owner, lease_until, decided_by,
-       decided_at, decision_comment, escalated, NULL::bytea AS raw
-FROM messages
-WHERE (cardinality($1::text[]) = 0 OR state = ANY($1::text[]))
-  AND ($2::text IS NULL OR mail_from = $2)
+-- ``:states`` is an array; empty means every state. ``:sender`` NULL means any sender.
+SELECT * FROM message_meta
+WHERE (cardinality(:states::text[]) = 0 OR state = ANY(:states::text[]))
+  AND (:sender::text IS NULL OR lower(mail_from) = lower(:sender))
 ORDER BY received_at DESC, id DESC
-LIMIT $3 OFFSET $4
+LIMIT :limit OFFSET :offset
 
 -- name: count_by_state
 SELECT state, count(*) AS n FROM messages GROUP BY state
 
 -- name: audit_events
--- $1 since or NULL, $2 message id or NULL.
-SELECT message_id, at, actor, event, from_state, to_state, client_addr, user_agent, comment
-FROM audit
-WHERE ($1::double precision IS NULL OR at >= $1)
-  AND ($2::text IS NULL OR message_id = $2)
-ORDER BY seq
+SELECT * FROM audit
+WHERE (:since::double precision IS NULL OR at >= :since)
+  AND (:message_id::text IS NULL OR message_id = :message_id)
+ORDER BY at, id
 
 -- name: notify_work
 -- Delivered at COMMIT to every replica's listener, so a release wakes workers everywhere.
-SELECT pg_notify('mailguard_work', $1)
+SELECT pg_notify(:channel, :id)
 
--- name: ping
-SELECT 1
+-- name: ready
+-- A standby in recovery (after a failover, before promotion) can read but not commit.
+SELECT NOT pg_is_in_recovery()
