@@ -38,8 +38,8 @@ smtp_sessions = Counter(
 )
 smtp_rejections = Counter(
     "mailguard_smtp_rejections",
-    "SMTP commands refused, by reason (auth, relay, sender, size, recipients, policy, store, "
-    "busy, timeout, syntax).",
+    "SMTP commands refused, by reason (auth, relay, sender, size, recipients, policy, "
+    "inspection, store, busy, timeout, syntax).",
     ["reason"],
     registry=REGISTRY,
 )
