@@ -13,7 +13,9 @@ from collections.abc import Sequence
 
 _COMMANDS = (
     "mailguard.cli.version",
+    "mailguard.cli.user",
     "mailguard.cli.policy",
+    "mailguard.cli.check",
 )
 
 
