@@ -36,12 +36,13 @@ class CheckSettings:
 def build_checks(settings: CheckSettings) -> Check:
     """Build every check once; the result runs them all on one message."""
     # Imported here: the check modules import CheckSettings from this module.
-    from mailguard.checks import bulk_visible_recipients, external_recipient
+    from mailguard.checks import bulk_visible_recipients, external_recipient, lookalike_domain
 
     checks: tuple[Check, ...] = tuple(
         module.make(settings)
         for module in (
             external_recipient,
+            lookalike_domain,
             bulk_visible_recipients,
         )
     )
