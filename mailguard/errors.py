@@ -14,6 +14,7 @@
     │   ├── TokenWrongMessage    signed by us for a different message
     │   └── TokenWrongRole       a sender's link used where an approver's is needed, etc.
     ├── DecisionRefused          this person may not decide this message (the sender, a stranger)
+    │   └── UnknownMessage       there is no message with this id
     └── UserFileError            the users file is unreadable or malformed
 
 Low-level errors (sqlite3, asyncpg, aiosmtplib, yaml) are converted where they enter, with
@@ -98,6 +99,12 @@ class DecisionRefused(MailguardError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
+
+
+class UnknownMessage(DecisionRefused):
+    def __init__(self, message_id: str) -> None:
+        self.message_id = message_id
+        super().__init__(f"There is no message {message_id}.")
 
 
 class UserFileError(MailguardError):
