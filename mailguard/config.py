@@ -45,6 +45,8 @@ class SmtpConfig:
     max_sessions: int = 200
     command_timeout: float = 300.0
     data_timeout: float = 600.0
+    shutdown_grace_seconds: float = 30.0
+    """On SIGTERM, how long open sessions may take to finish before they are cut."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +124,9 @@ class Config:
     notify: NotifyConfig = NotifyConfig()
     log: LogConfig = LogConfig()
     policy: str = "policies/default.yaml"
+    run_without_policy: bool = False
+    """True: a missing policy file means no inspection at all (every message passes). False:
+    a missing policy file refuses the start, so a relay never runs uninspected by accident."""
     var_dir: str = "var"
     source: str = "<defaults>"
     """The file this came from, for error messages and reloads."""

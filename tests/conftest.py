@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import ssl
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import trustme
+
+from tests.support.upstream import Upstream
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -12,3 +18,41 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def repo_root() -> Path:
     return REPO
+
+
+@pytest.fixture(scope="session")
+def tls_ca() -> trustme.CA:
+    """A throwaway CA; ``tls_ca.issue_cert("127.0.0.1", "localhost")`` for servers,
+    ``tls_ca.cert_pem.write_to_path(...)`` for a client's ``ca_file``."""
+    return trustme.CA()
+
+
+@pytest.fixture
+def server_tls_context(tls_ca: trustme.CA) -> ssl.SSLContext:
+    """A server context with a certificate for 127.0.0.1 and localhost, signed by ``tls_ca``."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls_ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+    return context
+
+
+@pytest.fixture
+def start_upstream() -> Iterator[Callable[..., Upstream]]:
+    """Start extra upstream servers (e.g. with ``tls_context=``, ``require_starttls=True``);
+    every one is stopped at teardown."""
+    started: list[Upstream] = []
+
+    def start(**kwargs: Any) -> Upstream:
+        server = Upstream(**kwargs)
+        server.start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def upstream(start_upstream: Callable[..., Upstream]) -> Upstream:
+    """A plain upstream MTA on 127.0.0.1 (see ``tests/support/upstream.py`` for scripting)."""
+    return start_upstream()

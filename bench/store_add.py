@@ -1,0 +1,69 @@
+"""How fast the SQLite store commits accepted messages, fsync on, with and without group commit.
+
+Usage: ``python bench/store_add.py [--messages N] [--size BYTES] [--concurrency C ...]``
+(run from the repo root). Prints one line per concurrency: msgs/s and commits (fsyncs) used.
+Concurrency 1 is one commit per message; higher values show what group commit buys when many
+SMTP sessions finish DATA at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from mailguard.ids import new_message_id
+from mailguard.model import PASS_EVERYTHING, Envelope
+from mailguard.states import State
+from mailguard.store.base import AuditEvent, NewMessage
+from mailguard.store.sqlite import SqliteStore
+
+
+async def run(messages: int, size: int, concurrency: int, directory: Path) -> tuple[float, int]:
+    store = SqliteStore(directory / f"bench-{concurrency}.sqlite3", fsync=True)
+    await store.open()
+    raw = b"Subject: bench\r\n\r\n" + b"x" * size
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(messages):
+        queue.put_nowait(i)
+
+    async def session() -> None:
+        while not queue.empty():
+            queue.get_nowait()
+            now = time.time()
+            message_id = new_message_id()
+            envelope = Envelope("s@example.co.jp", ("r@partner.example",))
+            message = NewMessage(message_id, envelope, raw, PASS_EVERYTHING, State.QUEUED, now, now)
+            await store.add(message, AuditEvent(message_id, now, "smtp", "received"))
+
+    started = time.perf_counter()
+    await asyncio.gather(*(session() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    writer = store._writer
+    batches = writer.batches if writer else 0
+    await store.close()
+    return messages / elapsed, batches
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--size", type=int, default=4096)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32, 100])
+    parser.add_argument("--dir", type=Path, default=None, help="where the database goes")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+        print(f"store add, fsync on, {args.messages} messages of {args.size} bytes")
+        print(f"{'concurrency':>11} {'msgs/s':>9} {'commits':>8}")
+        for concurrency in args.concurrency:
+            rate, commits = asyncio.run(run(args.messages, args.size, concurrency, Path(tmp)))
+            print(f"{concurrency:>11} {rate:>9.0f} {commits:>8}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Getting accepted mail out: queue workers, transports (SMTP, Maildir), retries, bounces."""

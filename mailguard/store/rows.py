@@ -1,0 +1,107 @@
+"""Conversions between the store's dataclasses and database rows, shared by every backend.
+
+Rows are anything indexable by column name (``sqlite3.Row``, ``asyncpg.Record``). JSON
+columns (``rcpts``, ``pending_rcpts``, ``decision``) may arrive as text or already decoded.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Protocol
+
+from mailguard.model import Decision, Envelope
+from mailguard.states import State
+from mailguard.store.base import AuditEvent, NewMessage, StoredMessage
+
+
+class Row(Protocol):
+    def __getitem__(self, key: str, /) -> Any: ...
+
+    def keys(self) -> Any: ...
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _state(value: str | None) -> State | None:
+    return None if value is None else State(value)
+
+
+def message_params(message: NewMessage) -> dict[str, Any]:
+    env = message.envelope
+    return {
+        "id": message.id,
+        "state": message.state.value,
+        "mail_from": env.mail_from,
+        "rcpts": json.dumps(list(env.rcpt_tos)),
+        "raw": message.raw,
+        "size": len(message.raw),
+        "decision": json.dumps(message.decision.to_store(), ensure_ascii=False),
+        "received_at": message.received_at,
+        "next_attempt_at": message.next_attempt_at,
+        "hold_until": message.hold_until,
+        "client_addr": env.client_addr,
+        "auth_user": env.auth_user,
+        "helo": env.helo,
+    }
+
+
+def audit_params(audit: AuditEvent) -> dict[str, Any]:
+    return {
+        "message_id": audit.message_id,
+        "at": audit.at,
+        "actor": audit.actor,
+        "event": audit.event,
+        "from_state": None if audit.from_state is None else audit.from_state.value,
+        "to_state": None if audit.to_state is None else audit.to_state.value,
+        "client_addr": audit.client_addr,
+        "user_agent": audit.user_agent,
+        "comment": audit.comment,
+    }
+
+
+def message_from_row(row: Row) -> StoredMessage:
+    # sqlite3.Row's "in" looks at values, not column names.
+    has_raw = "raw" in row.keys()  # noqa: SIM118
+    return StoredMessage(
+        id=row["id"],
+        state=State(row["state"]),
+        envelope=Envelope(
+            mail_from=row["mail_from"],
+            rcpt_tos=tuple(_json(row["rcpts"])),
+            client_addr=row["client_addr"],
+            auth_user=row["auth_user"],
+            helo=row["helo"],
+        ),
+        decision=Decision.from_store(_json(row["decision"])),
+        received_at=row["received_at"],
+        updated_at=row["updated_at"],
+        next_attempt_at=row["next_attempt_at"],
+        hold_until=row["hold_until"],
+        attempts=row["attempts"],
+        pending_rcpts=tuple(_json(row["pending_rcpts"])),
+        size=row["size"],
+        last_error=row["last_error"],
+        lease_owner=row["lease_owner"],
+        lease_until=row["lease_until"],
+        decided_by=row["decided_by"],
+        decided_at=row["decided_at"],
+        decision_comment=row["decision_comment"],
+        escalated=bool(row["escalated"]),
+        raw=bytes(row["raw"]) if has_raw else None,
+    )
+
+
+def audit_from_row(row: Row) -> AuditEvent:
+    return AuditEvent(
+        message_id=row["message_id"],
+        at=row["at"],
+        actor=row["actor"],
+        event=row["event"],
+        from_state=_state(row["from_state"]),
+        to_state=_state(row["to_state"]),
+        client_addr=row["client_addr"],
+        user_agent=row["user_agent"],
+        comment=row["comment"],
+    )
