@@ -19,7 +19,7 @@ from typing import Literal, Protocol
 import structlog
 
 from mailguard import metrics
-from mailguard.approval.routing import Aliases, is_sender, may_decide
+from mailguard.approval.routing import People
 from mailguard.clock import Clock
 from mailguard.errors import DecisionRefused, UnknownMessage
 from mailguard.notify.headers import ELLIPSIS
@@ -87,14 +87,14 @@ class Decisions:
         *,
         clock: Clock,
         wake: Callable[[], None],
-        aliases: Callable[[], Aliases],
+        people: Callable[[], People],
         admins: Callable[[], Sequence[str]],
         listener: OutcomeListener | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
         self._wake = wake
-        self._aliases = aliases
+        self._people = people
         self._admins = admins
         self._listener = listener
 
@@ -164,23 +164,24 @@ class Decisions:
     def _authorise_moderator(self, message: StoredMessage, actor: Actor) -> None:
         if actor.role == "operator":
             return
-        if actor.role in ("approver", "admin") and may_decide(
-            actor.name,
-            "approver" if actor.role == "approver" else "admin",
-            approvers=(*message.decision.approvers, *message.decision.escalate_to),
-            admins=self._admins(),
-            envelope=message.envelope,
-            aliases=self._aliases(),
-        ):
-            return
-        if is_sender(actor.name, message.envelope, self._aliases()):
+        people = self._people()
+        if people.is_sender(actor.name, message.envelope):
             raise DecisionRefused("The sender of a message cannot approve or reject it.")
-        raise DecisionRefused(f"{actor.name} is not an approver of this message.")
+        decision = message.decision
+        allowed = (
+            (*decision.approvers, *decision.escalate_to)
+            if actor.role == "approver"
+            else tuple(self._admins())
+            if actor.role == "admin"
+            else ()
+        )
+        if not people.may_decide(actor.name, allowed, message.envelope):
+            raise DecisionRefused(f"{actor.name} is not an approver of this message.")
 
     def _authorise_sender(self, message: StoredMessage, actor: Actor) -> None:
         if actor.role == "operator":
             return
-        if actor.role == "sender" and is_sender(actor.name, message.envelope, self._aliases()):
+        if actor.role == "sender" and self._people().is_sender(actor.name, message.envelope):
             return
         raise DecisionRefused("Only the sender can withdraw a message or send it early.")
 

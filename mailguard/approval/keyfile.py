@@ -1,9 +1,9 @@
 """Where the link signing key comes from, so approval links survive restarts.
 
-In order: ``web.secret_key`` in the config, the ``MAILGUARD_SECRET_KEY`` environment variable,
-else a key generated once and kept in ``<var_dir>/secret_key`` (mode 0600). The file is created
-atomically (written aside, then hard-linked into place), so two processes starting together
-agree on one key.
+``web.secret_key`` (set in the config file, or by ``MAILGUARD_SECRET_KEY`` through
+``load_config``), else a key generated once and kept in ``<var_dir>/secret_key`` (mode 0600).
+The file is created atomically (written aside, then hard-linked into place), so two processes
+starting together agree on one key.
 
 Several replicas behind one address must share one key (set ``MAILGUARD_SECRET_KEY`` on all of
 them): a link signed by one replica is checked by whichever replica the approver reaches.
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
 from pathlib import Path
 
 from mailguard.config import Config
@@ -23,8 +22,8 @@ KEY_FILE_NAME = "secret_key"
 _MIN_KEY_CHARS = 16
 
 
-def load_secret_key(config: Config, env: Mapping[str, str] = os.environ) -> bytes:
-    configured = config.web.secret_key or env.get("MAILGUARD_SECRET_KEY")
+def load_secret_key(config: Config) -> bytes:
+    configured = config.web.secret_key
     if configured is not None:
         if len(configured) < _MIN_KEY_CHARS:
             raise ConfigError(

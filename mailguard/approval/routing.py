@@ -1,10 +1,10 @@
 """Who may decide a held message, and who is told when nobody may.
 
 The policy already removed the sender from ``Decision.approvers``; this module checks again
-with everything the relay knows about the sender (envelope address, authenticated user, and
-every alias of either), because the rule "nobody approves their own mail" must hold even when
-a policy or an alias list changed after the message was held. Addresses compare
-case-insensitively.
+with everything the relay knows about the sender (envelope address, authenticated user, the
+login's addresses and every policy alias of them), because "nobody approves their own mail"
+must hold even when a policy or an alias list changed after the message was held. Addresses
+compare as the policy compares them (``mailbox_key``: any case, ``+tag`` ignored).
 
 Fail safe: when the approvers left are nobody, the admins get the request (with admin links)
 and the message stays held. It is never delivered unmoderated.
@@ -13,46 +13,11 @@ and the message stays held. It is never delivered unmoderated.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from mailguard.model import Envelope
-
-Aliases = Mapping[str, Sequence[str]]
-"""A person (user name or address) -> the other addresses that are the same person."""
-
-
-def _fold(values: Iterable[str]) -> set[str]:
-    return {v.strip().casefold() for v in values if v and v.strip()}
-
-
-def sender_identities(envelope: Envelope, aliases: Aliases) -> frozenset[str]:
-    """Every address (folded) that is the sender of this message."""
-    known = _fold([envelope.mail_from, envelope.auth_user or ""])
-    for person, addresses in aliases.items():
-        group = _fold([person, *addresses])
-        if group & known:
-            known |= group
-    return frozenset(known)
-
-
-def is_sender(address: str, envelope: Envelope, aliases: Aliases) -> bool:
-    return address.strip().casefold() in sender_identities(envelope, aliases)
-
-
-def without_sender(
-    candidates: Iterable[str], envelope: Envelope, aliases: Aliases
-) -> tuple[str, ...]:
-    """``candidates`` minus the sender and duplicates, in order."""
-    sender = sender_identities(envelope, aliases)
-    seen: set[str] = set()
-    kept: list[str] = []
-    for address in candidates:
-        folded = address.strip().casefold()
-        if folded and folded not in sender and folded not in seen:
-            seen.add(folded)
-            kept.append(address.strip())
-    return tuple(kept)
+from mailguard.policy.addresses import Aliases, mailbox_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,26 +29,48 @@ class Route:
     """Empty only when neither approvers nor admins exist: nobody can be asked at all."""
 
 
-def route(
-    approvers: Sequence[str], admins: Sequence[str], envelope: Envelope, aliases: Aliases
-) -> Route:
-    deciders = without_sender(approvers, envelope, aliases)
-    if deciders:
-        return Route("approver", deciders)
-    return Route("admin", without_sender(admins, envelope, aliases))
+@dataclass(frozen=True, slots=True)
+class People:
+    """Who is who: the policy's aliases plus the SMTP logins' extra addresses."""
 
+    aliases: Aliases = field(default_factory=Aliases)
+    logins: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """``smtp.aliases``: login name -> the addresses that login may send as."""
 
-def may_decide(
-    address: str,
-    role: Literal["approver", "admin"],
-    *,
-    approvers: Sequence[str],
-    admins: Sequence[str],
-    envelope: Envelope,
-    aliases: Aliases,
-) -> bool:
-    """Whether ``address`` may release or reject, checked at the moment of the decision."""
-    if is_sender(address, envelope, aliases):
-        return False
-    allowed = approvers if role == "approver" else admins
-    return address.strip().casefold() in _fold(allowed)
+    def sender_keys(self, envelope: Envelope) -> frozenset[str]:
+        """Every mailbox key (see ``policy.addresses.mailbox_key``) of this message's sender."""
+        seeds = [envelope.mail_from]
+        if envelope.auth_user:
+            seeds.append(envelope.auth_user)
+            seeds.extend(self.logins.get(envelope.auth_user, ()))
+        keys: set[str] = set()
+        for seed in seeds:
+            if seed.strip():
+                keys |= self.aliases.same_person(seed)
+        return frozenset(keys)
+
+    def is_sender(self, address: str, envelope: Envelope) -> bool:
+        return not self.aliases.same_person(address).isdisjoint(self.sender_keys(envelope))
+
+    def without_sender(self, candidates: Iterable[str], envelope: Envelope) -> tuple[str, ...]:
+        """``candidates`` minus the sender and duplicates, in order."""
+        sender = self.sender_keys(envelope)
+        seen: set[str] = set()
+        kept: list[str] = []
+        for address in (c.strip() for c in candidates):
+            key = mailbox_key(address)
+            if address and key not in seen and self.aliases.same_person(address).isdisjoint(sender):
+                seen.add(key)
+                kept.append(address)
+        return tuple(kept)
+
+    def route(self, approvers: Sequence[str], admins: Sequence[str], envelope: Envelope) -> Route:
+        deciders = self.without_sender(approvers, envelope)
+        if deciders:
+            return Route("approver", deciders)
+        return Route("admin", self.without_sender(admins, envelope))
+
+    def may_decide(self, address: str, allowed: Sequence[str], envelope: Envelope) -> bool:
+        """Whether ``address`` may release or reject, checked at the moment of the decision."""
+        key = mailbox_key(address)
+        return key in {mailbox_key(a) for a in self.without_sender(allowed, envelope)}
