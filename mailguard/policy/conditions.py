@@ -8,10 +8,11 @@ beyond set membership.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Protocol
 
+from mailguard.checks.domains import DomainSet
 from mailguard.model import FindingKind
 from mailguard.policy.addresses import domain_pattern
 from mailguard.policy.yamltree import PolicyNode
@@ -26,8 +27,8 @@ class Facts:
     kinds: frozenset[str]
     sender_groups: frozenset[str]
     recipient_domains: tuple[str, ...]
+    """Normalised (``checks.domains.domain_of``)."""
     has_external: bool
-    domain_matches: Callable[[str, tuple[str, ...]], bool]
 
 
 class Condition(Protocol):
@@ -52,10 +53,10 @@ class SenderIn:
 
 @dataclass(frozen=True, slots=True)
 class RecipientDomain:
-    patterns: tuple[str, ...]
+    domains: DomainSet
 
     def matches(self, facts: Facts) -> bool:
-        return any(facts.domain_matches(d, self.patterns) for d in facts.recipient_domains)
+        return any(domain in self.domains for domain in facts.recipient_domains)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +125,8 @@ def _parse_key(key: str, value: PolicyNode, sender_groups: Collection[str]) -> C
     if key == "sender_group":
         return SenderIn(frozenset(_known(item, sender_groups) for item in _non_empty(value)))
     if key == "recipient_domain":
-        return RecipientDomain(tuple(domain_pattern(item) for item in _non_empty(value)))
+        patterns = tuple(domain_pattern(item) for item in _non_empty(value))
+        return RecipientDomain(DomainSet.from_patterns(patterns))
     if key == "external":
         return External(value.boolean())
     if key == "always":
