@@ -12,14 +12,14 @@ someone with shell access to the relay) may release or reject anything.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
 import structlog
 
 from mailguard import metrics
-from mailguard.approval.routing import People
+from mailguard.approval.routing import Directory
 from mailguard.clock import Clock
 from mailguard.errors import DecisionRefused, UnknownMessage
 from mailguard.notify.headers import ELLIPSIS
@@ -87,15 +87,13 @@ class Decisions:
         *,
         clock: Clock,
         wake: Callable[[], None],
-        people: Callable[[], People],
-        admins: Callable[[], Sequence[str]],
+        directory: Directory,
         listener: OutcomeListener | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
         self._wake = wake
-        self._people = people
-        self._admins = admins
+        self._directory = directory
         self._listener = listener
 
     async def release(
@@ -164,14 +162,14 @@ class Decisions:
     def _authorise_moderator(self, message: StoredMessage, actor: Actor) -> None:
         if actor.role == "operator":
             return
-        people = self._people()
+        people = self._directory.people()
         if people.is_sender(actor.name, message.envelope):
             raise DecisionRefused("The sender of a message cannot approve or reject it.")
         decision = message.decision
         allowed = (
             (*decision.approvers, *decision.escalate_to)
             if actor.role == "approver"
-            else tuple(self._admins())
+            else tuple(self._directory.admins())
             if actor.role == "admin"
             else ()
         )
@@ -181,7 +179,9 @@ class Decisions:
     def _authorise_sender(self, message: StoredMessage, actor: Actor) -> None:
         if actor.role == "operator":
             return
-        if actor.role == "sender" and self._people().is_sender(actor.name, message.envelope):
+        if actor.role == "sender" and self._directory.people().is_sender(
+            actor.name, message.envelope
+        ):
             return
         raise DecisionRefused("Only the sender can withdraw a message or send it early.")
 
@@ -242,7 +242,7 @@ class Decisions:
             if event in _OUTCOME_LABELS:
                 label = _OUTCOME_LABELS[event]
                 metrics.decisions.labels(outcome=label, quick="yes" if quick else "no").inc()
-            log.info("decision", message_id=message.id, event=event, actor=actor.label)
+            log.info("decision", id=message.id, outcome=event, actor=actor.label)
             if new is State.QUEUED:
                 self._wake()
         return Result(won, after)

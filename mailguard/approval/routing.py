@@ -12,7 +12,7 @@ and the message stays held. It is never delivered unmoderated.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -74,3 +74,11 @@ class People:
         """Whether ``address`` may release or reject, checked at the moment of the decision."""
         key = mailbox_key(address)
         return key in {mailbox_key(a) for a in self.without_sender(allowed, envelope)}
+
+
+@dataclass(frozen=True, slots=True)
+class Directory:
+    """Where to find the people a message concerns, as the policy in force says now."""
+
+    people: Callable[[], People]
+    admins: Callable[[], Sequence[str]]

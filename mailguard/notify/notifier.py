@@ -10,12 +10,11 @@ also written to the held message's audit trail (``notified``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import structlog
 
 from mailguard.approval.links import approve_url, status_url
-from mailguard.approval.routing import People
+from mailguard.approval.routing import Directory
 from mailguard.approval.summary import EncryptionProbe, HeldSummary, summarize
 from mailguard.approval.tokens import Role, TokenSigner
 from mailguard.clock import Clock
@@ -28,14 +27,6 @@ from mailguard.notify.mails import MailRenderer, Outcome, Rendered, RequestReaso
 from mailguard.store.base import AuditEvent, Store, StoredMessage
 
 log = structlog.get_logger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Directory:
-    """Where to find the people a message concerns, as the policy says now."""
-
-    people: Callable[[], People]
-    admins: Callable[[], Sequence[str]]
 
 
 class ApprovalNotifier:
