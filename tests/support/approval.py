@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
+from urllib.parse import unquote
 
 LINK = re.compile(r"(https?://[^\s\"<>]+/(approve|status)/([0-9a-f]+)\?t=([A-Za-z0-9_.\-%]+))")
 
