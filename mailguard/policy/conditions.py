@@ -109,17 +109,25 @@ CONDITION_KEYS = (
 )
 
 
-def parse_condition(node: PolicyNode, sender_groups: Collection[str]) -> Condition:
+MAX_DEPTH = 16
+"""Deeper nesting is a mistake, and bounding it bounds evaluation (and its recursion)."""
+
+
+def parse_condition(node: PolicyNode, sender_groups: Collection[str], depth: int = 0) -> Condition:
     """A ``when`` mapping; every key must hold. Empty conditions are refused: a rule that
     matches everything must say so with ``always: true``."""
+    if depth > MAX_DEPTH:
+        raise node.error(f"conditions nested more than {MAX_DEPTH} deep")
     keys = node.mapping(CONDITION_KEYS)
     if not keys:
         raise node.error("empty condition: write `always: true` for a rule that always matches")
-    parts = [_parse_key(key, value, sender_groups) for key, value in keys.items()]
+    parts = [_parse_key(key, value, sender_groups, depth) for key, value in keys.items()]
     return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
 
 
-def _parse_key(key: str, value: PolicyNode, sender_groups: Collection[str]) -> Condition:
+def _parse_key(
+    key: str, value: PolicyNode, sender_groups: Collection[str], depth: int
+) -> Condition:
     if key == "finding":
         return FindingIs(frozenset(item.choice(KINDS) for item in _non_empty(value)))
     if key == "sender_group":
@@ -134,8 +142,8 @@ def _parse_key(key: str, value: PolicyNode, sender_groups: Collection[str]) -> C
             raise value.error("`always: false` would never match; remove the rule instead")
         return Always()
     if key == "not":
-        return Not(parse_condition(value, sender_groups))
-    parts = tuple(parse_condition(item, sender_groups) for item in value.sequence())
+        return Not(parse_condition(value, sender_groups, depth + 1))
+    parts = tuple(parse_condition(item, sender_groups, depth + 1) for item in value.sequence())
     if not parts:
         raise value.error(f"`{key}` needs at least one condition")
     return AllOf(parts) if key == "all" else AnyOf(parts)

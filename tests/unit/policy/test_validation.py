@@ -202,3 +202,12 @@ def test_a_bad_directory_row_names_the_csv_file_and_line(policy_file) -> None:
         load_policy(path)
     assert (caught.value.file, caught.value.line) == (str(csv), 3)
     assert "not-an-address" in caught.value.reason
+
+
+def test_conditions_nested_too_deep_are_refused(policy_file) -> None:
+    when = "{not: " * 20 + "{external: true}" + "}" * 20
+    error = error_for(
+        policy_file, BASE + f"rules:\n  - id: a\n    when: {when}\n    action: hold\n"
+    )
+    assert error.key.startswith("rules[0].when.not.not")
+    assert "nested more than" in error.reason
