@@ -64,20 +64,3 @@ def _param(part: Message, param: str, header: str) -> str | tuple[str, str, str]
         charset, language, text = value
         return (str(charset or ""), str(language or ""), str(text))
     return None if value is None else str(value)
-
-
-def raw_payload(part: Message) -> bytes:
-    """The undecoded body bytes of a leaf part (8-bit bytes restored from surrogates).
-
-    Reads ``_payload`` because ``get_payload()`` "helpfully" decodes 8-bit text with the
-    declared charset and ``errors="replace"``, destroying CP932 characters in mail labelled
-    Shift_JIS; ``_payload`` has been compat32's storage for as long as it has existed."""
-    payload = getattr(part, "_payload", None)
-    if isinstance(payload, bytes):
-        return payload
-    if not isinstance(payload, str):
-        return b""
-    try:
-        return payload.encode("ascii", "surrogateescape")
-    except UnicodeEncodeError:
-        return payload.encode("utf-8", "surrogateescape")
