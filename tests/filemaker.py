@@ -130,7 +130,7 @@ def make_docx(macro: bool = False) -> bytes:
 
 
 @cache
-def make_encrypted_docx(password: str = "secret") -> bytes:
+def make_encrypted_docx(password: str = "secret") -> bytes:  # noqa: S107 (test fixture)
     out = io.BytesIO()
     OOXMLFile(io.BytesIO(make_docx())).encrypt(password, out)
     return out.getvalue()
