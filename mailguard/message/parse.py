@@ -93,7 +93,9 @@ class _Walker:
         if defect not in self.defects and len(self.defects) < 50:
             self.defects.append(defect)
 
-    def walk(self, part: RawPart, depth: int, path: tuple[str, ...], own: bool) -> None:
+    def walk(
+        self, part: RawPart, depth: int, path: tuple[str, ...], own: bool, related: bool = False
+    ) -> None:
         self.parts += 1
         if self.parts > self.limits.max_parts:
             self.note(f"more than {self.limits.max_parts} parts; the rest was not inspected")
@@ -110,7 +112,7 @@ class _Walker:
         elif ctype.startswith("multipart/"):
             self._multipart(part, ctype, depth, path, own)
         else:
-            self._leaf(part, ctype, path, own)
+            self._leaf(part, ctype, path, own, related)
 
     def _multipart(
         self, part: RawPart, ctype: str, depth: int, path: tuple[str, ...], own: bool
@@ -128,7 +130,7 @@ class _Walker:
             child = split_part(body)
             if ctype == "multipart/digest" and child.headers.get("content-type") is None:
                 child.headers.set_default_type("message/rfc822")
-            self.walk(child, depth + 1, path, own)
+            self.walk(child, depth + 1, path, own, ctype == "multipart/related")
 
     def _nested(self, part: RawPart, depth: int, path: tuple[str, ...]) -> None:
         inner = split_part(part.body)
@@ -141,10 +143,12 @@ class _Walker:
             self._add(name, "message/rfc822", part.body, path)
         self.walk(inner, depth + 1, (*path, name), own=False)
 
-    def _leaf(self, part: RawPart, ctype: str, path: tuple[str, ...], own: bool) -> None:
+    def _leaf(
+        self, part: RawPart, ctype: str, path: tuple[str, ...], own: bool, related: bool = False
+    ) -> None:
         filename = part_filename(part.headers)
-        disposition = header_str(part.headers, "content-disposition")
-        is_attachment = bool(filename) or disposition.split(";")[0].strip().lower() == "attachment"
+        disposition = header_str(part.headers, "content-disposition").split(";")[0].strip()
+        is_attachment = bool(filename) or disposition.lower() == "attachment"
         if ctype in _BODY_TYPES and not is_attachment:
             if own:
                 self._body(part, ctype)
@@ -153,7 +157,13 @@ class _Walker:
         if data is None:
             self._add(filename, ctype, b"", path, size_only=len(part.body))
             return
-        self._add(filename, ctype, data, path)
+        inline = (
+            related
+            and disposition.lower() != "attachment"
+            and bool(header_str(part.headers, "content-id").strip())
+            and sniff_type(data[:64]).startswith("image/")
+        )
+        self._add(filename, ctype, data, path, inline=inline)
         if ctype in _TNEF_TYPES or data.startswith(TNEF_MAGIC):
             self._tnef(filename or "winmail.dat", data, path)
 
@@ -196,6 +206,7 @@ class _Walker:
         data: bytes,
         path: tuple[str, ...],
         size_only: int | None = None,
+        inline: bool = False,
     ) -> None:
         self.attachments.append(
             Attachment(
@@ -205,6 +216,7 @@ class _Walker:
                 size=len(data) if size_only is None else size_only,
                 data=data,
                 path=path,
+                inline=inline,
             )
         )
 
