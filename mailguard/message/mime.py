@@ -15,6 +15,8 @@ from email.message import Message
 from email.parser import BytesParser
 from email.policy import compat32
 
+from mailguard.message.charsets import to_bytes
+
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _HEADERS = BytesParser(policy=compat32)
 
@@ -36,7 +38,7 @@ def split_part(raw: bytes) -> RawPart:
     leftover = getattr(headers, "_payload", None)
     if isinstance(leftover, str) and leftover.strip():
         # a line that is no header ends the header block early, as in the stdlib parser
-        rest = leftover.encode("ascii", "surrogateescape")
+        rest = to_bytes(leftover)
         body = rest + b"\n" + body if match else rest
     defects = [_defect_text(d) for d in headers.defects]
     return RawPart(headers, body, defects)
@@ -45,10 +47,7 @@ def split_part(raw: bytes) -> RawPart:
 def split_multipart(body: bytes, boundary: str, max_parts: int) -> tuple[list[bytes], list[str]]:
     """The bodies between ``--boundary`` delimiter lines (RFC 2046 5.1.1), at most
     ``max_parts``; a missing start or close delimiter is a defect, not an error."""
-    try:
-        marker = b"--" + boundary.encode("ascii", "surrogateescape")
-    except UnicodeEncodeError:
-        marker = b"--" + boundary.encode("utf-8", "surrogateescape")
+    marker = b"--" + to_bytes(boundary)
     parts: list[bytes] = []
     start: int | None = None
     pos = 0

@@ -19,7 +19,7 @@ from mailguard.message.charsets import decode_bytes
 from mailguard.message.headers import decode_header_text, decode_unencoded, unfold
 from mailguard.message.html_text import html_to_text
 from mailguard.message.mime import RawPart, split_multipart, split_part
-from mailguard.message.model import Attachment, ParsedMessage
+from mailguard.message.model import Address, Attachment, ParsedMessage
 from mailguard.message.parts import content_type, header_str, part_charset, part_filename
 from mailguard.message.payload import decode_transfer
 from mailguard.message.tnef import tnef_members
@@ -46,19 +46,45 @@ def parse_message(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedMessage:
         walker.walk(root, depth=0, path=(), own=True)
     except Exception as exc:  # a bug met on hostile input must not lose the headers
         walker.note(f"body could not be fully parsed ({type(exc).__name__})")
-    headers = _raw_headers(root.headers)
+    try:
+        fields = _header_fields(root.headers)
+    except Exception as exc:  # decoding is defensive throughout; this is the last net
+        walker.note(f"headers could not be decoded ({type(exc).__name__})")
+        fields = _HeaderFields((), (), (), (), "", "")
     text = walker.text
     if text is None and walker.html is not None:
         text = html_to_text(walker.html)[: limits.max_text_chars]
     return ParsedMessage(
+        from_=fields.from_,
+        to=fields.to,
+        cc=fields.cc,
+        bcc=fields.bcc,
+        subject=fields.subject,
+        text=text or "",
+        attachments=tuple(walker.attachments),
+        defects=tuple(walker.defects),
+        message_id=fields.message_id,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _HeaderFields:
+    from_: tuple[Address, ...]
+    to: tuple[Address, ...]
+    cc: tuple[Address, ...]
+    bcc: tuple[Address, ...]
+    subject: str
+    message_id: str
+
+
+def _header_fields(msg: Message) -> _HeaderFields:
+    headers = _raw_headers(msg)
+    return _HeaderFields(
         from_=parse_address_header(headers.get("from", [])),
         to=parse_address_header(headers.get("to", [])),
         cc=parse_address_header(headers.get("cc", [])),
         bcc=parse_address_header(headers.get("bcc", [])),
         subject=_single_line(headers.get("subject", [""])[0]),
-        text=text or "",
-        attachments=tuple(walker.attachments),
-        defects=tuple(walker.defects),
         message_id=unfold(headers.get("message-id", [""])[0]).strip(),
     )
 

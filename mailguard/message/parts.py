@@ -45,7 +45,10 @@ def part_filename(part: Message) -> str:
             continue
         if isinstance(value, tuple):
             charset, _language, text = value
-            raw = text.encode("latin-1", "surrogateescape")
+            try:
+                raw = text.encode("latin-1", "surrogateescape")
+            except UnicodeEncodeError:  # already text (a malformed continuation mix)
+                raw = text.encode("utf-8", "replace")
             name = decode_header_text(decode_bytes(raw, charset or "utf-8")[0])
         else:
             name = decode_header_text(value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailguard.formats import FileReport, inspect_file
+from mailguard.formats import inspect_file
 from tests.filemaker import make_doc, make_docx, make_pdf, make_zip
 
 _SEEDS = [
