@@ -12,7 +12,8 @@ Three ways to look alike, strongest first:
 2. *a different ending*: the same name under another suffix (``example.co`` or
    ``example.com`` for ``example.co.jp``);
 3. *a small edit*: an optimal-string-alignment distance (a swap counts one) of at most
-   ``lookalike_max_distance``, or 1 for names of ``lookalike_short_name`` letters or fewer.
+   ``lookalike_max_distance``, or 1 for names of ``lookalike_short_name`` letters or fewer;
+   names under four letters are never compared by distance.
 
 Everything trusted is indexed when the check is built; per message a domain costs two dict
 lookups and one rapidfuzz pass over the precomputed list (cached per domain).
@@ -58,6 +59,8 @@ _HOMOGLYPHS = str.maketrans(
      "ο": "o", "α": "a", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "τ": "t", "ѕ": "s",
      "1": "l", "i": "l", "|": "l", "!": "l", "0": "o"}
 )  # fmt: skip
+_MIN_EDIT_NAME = 4
+"""Below this many letters every name is one edit from many others (``ab`` / ``ac``)."""
 _DIGRAPHS = re.compile(r"rn|vv|cl")
 _DIGRAPH_TO = {"rn": "m", "vv": "w", "cl": "d"}
 
@@ -131,6 +134,8 @@ def make(settings: CheckSettings) -> Check:
             registrable, choices, scorer=OSA.distance, score_cutoff=max_distance, limit=None
         ):
             trusted_name = split_registrable(choice)[0]
+            if min(len(name), len(trusted_name)) < _MIN_EDIT_NAME:
+                continue
             if distance <= (1 if len(trusted_name) <= short else max_distance):
                 description = _edit_description(registrable, choice, int(distance))
                 return Resemblance(registrables[choice], description)

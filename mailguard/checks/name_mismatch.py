@@ -143,9 +143,9 @@ def _mismatch(
     detail = {"named": named.display, "salutation": line}
     if elsewhere:
         detail["named_address"] = elsewhere[0].email
-    if unknown:
-        if not elsewhere:
-            return None
+    if not elsewhere and (unknown or not known):
+        return None  # the greeting may well fit a recipient we know nothing about
+    if not known:
         goes_to = ", ".join(a.addr for a in unknown)
         return Finding(
             kind=FindingKind.NAME_MISMATCH,

@@ -4,7 +4,8 @@ does not say which of them it is for.
 This is the JIPDEC case of a hiring notice meant for one 鈴木 going to the other: address
 auto-complete offers both, and a greeting of ``鈴木様`` reads right for either. Family names are
 compared with their variant kanji folded and through directory readings (``齋藤`` and ``斎藤``,
-``鈴木`` and ``Suzuki``), by ``Directory.namesakes``.
+``鈴木`` and ``Suzuki``), and through shared katakana readings (伊藤 and 井藤 are both イトウ:
+auto-complete by reading offers both), by ``Directory.namesakes``.
 
 The mail *says which one* when its salutation names the recipient by given name (or full name)
 and that given name does not fit any of the namesakes. So there is a finding when:

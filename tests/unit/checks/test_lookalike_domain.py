@@ -96,6 +96,12 @@ def test_short_names_tolerate_only_one_edit_and_the_distance_is_tunable() -> Non
     assert make(strict)(context(rcpt=["x@ex4mp1e.co.jp"])) == []
 
 
+def test_very_short_names_are_not_compared_by_distance() -> None:
+    check = make(CheckSettings(internal_domains=("ab.jp",)))
+    assert check(context(rcpt=["x@ac.jp"])) == []
+    assert check(context(rcpt=["x@ab.co.jp"]))  # a different ending is still caught
+
+
 def test_registrable_split_and_skeleton() -> None:
     assert split_registrable("mail.example.co.jp") == ("example", "co.jp")
     assert split_registrable("example.com") == ("example", "com")

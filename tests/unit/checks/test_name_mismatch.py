@@ -135,6 +135,16 @@ def test_unknown_recipients_are_flagged_only_when_greeted_as_someone_in_the_dire
     assert check(fits_display) == []
 
 
+def test_an_unknown_colleague_in_to_does_not_hide_a_known_mismatch(check: Check) -> None:
+    ctx = context(to=["taro@x.example", "colleague@example.co.jp"], text="鈴木 一郎 様\n")
+    (finding,) = check(ctx)
+    assert finding.recipient == "taro@x.example"
+    assert finding.detail["expected"] == "鈴木 太郎"
+    # ...but without evidence that the greeted person is someone else, the unknown one may be
+    # the person greeted.
+    assert check(context(to=["taro@x.example", "who@y.example"], text="田中 花子 様\n")) == []
+
+
 def test_without_to_the_envelope_recipients_are_the_addressees(check: Check) -> None:
     ctx = context(bcc=["taro@x.example"], text="鈴木 一郎 様\n")
     assert [f.recipient for f in check(ctx)] == ["taro@x.example"]

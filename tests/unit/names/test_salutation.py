@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mailguard.names.salutation import find_salutation
 
@@ -86,3 +88,16 @@ def test_the_salutation_lines_are_kept_as_written_for_highlighting() -> None:
     salutation = find_salutation("株式会社ABC\n  鈴木 一郎 様  \n本文")
     assert salutation is not None
     assert salutation.lines == ("鈴木 一郎 様",)
+
+
+_LINE = st.sampled_from(
+    ["鈴木 一郎 様", "Dear Mr. Suzuki,", "株式会社ABC", "> quoted", "各位", "本文です。", "", "様"]
+)
+
+
+@given(st.lists(st.one_of(_LINE, st.text(max_size=30)), max_size=12))
+def test_any_text_yields_none_or_people_with_keys_and_never_raises(lines: list[str]) -> None:
+    salutation = find_salutation("\n".join(lines))
+    if salutation is not None:
+        assert salutation.lines
+        assert all(person.keys for person in salutation.people)
