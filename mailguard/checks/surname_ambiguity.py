@@ -27,6 +27,7 @@ from mailguard.checks.external_recipient import unique_addresses
 from mailguard.checks.settings import CheckSettings
 from mailguard.directory import Contact
 from mailguard.model import Finding, FindingKind
+from mailguard.names.normalize import fold_name
 from mailguard.names.person import Fit, NamedPerson
 from mailguard.names.salutation import find_salutation
 
@@ -54,21 +55,40 @@ def make(settings: CheckSettings) -> Check:
             others = directory.namesakes(contact)
             if not others or any(_pins_down(contact, others, named) for named in people):
                 continue
-            same_name = [o for o in others if o.name.full & contact.name.full]
-            listed = ", ".join(f"{o.display} <{o.email}>" for o in others)
-            if same_name:
-                reason = f"{same_name[0].display} <{same_name[0].email}> has the same full name"
-            else:
-                reason = f"the directory also has {listed}"
-            findings.append(
-                Finding(
-                    kind=FindingKind.SURNAME_AMBIGUITY,
-                    recipient=address,
-                    message=f"{address} is {contact.display}, but {reason}; nothing in the "
-                    "greeting says which one is meant.",
-                    detail={"contact": contact.display, "others": listed},
-                )
-            )
+            findings.append(_finding(address, contact, others, people))
         return findings
 
     return check
+
+
+def _finding(
+    address: str, contact: Contact, others: Sequence[Contact], people: Sequence[NamedPerson]
+) -> Finding:
+    listed = ", ".join(f"{o.display} <{o.email}>" for o in others)
+    same_name = [o for o in others if o.name.full & contact.name.full]
+    if same_name:
+        other = same_name[0]
+        alike = (
+            "the same full name"
+            if fold_name(other.display) == fold_name(contact.display)
+            else "a full name read the same way"
+        )
+        reason = f"{other.display} <{other.email}> has {alike}"
+    else:
+        reason = f"the directory also has {listed}"
+    greeted = [p for p in people if contact.name.fit(p) >= Fit.GIVEN]
+    if same_name:
+        why = "nothing in the mail can tell them apart"
+    elif not people:
+        why = "the mail has no greeting that says which one is meant"
+    elif greeted or all(contact.name.fit(p) == Fit.FAMILY for p in people):
+        shown = "、".join(p.display for p in people)
+        why = f"the greeting ({shown}) does not say which one is meant"
+    else:
+        why = f"the greeting names {people[0].display}, not {contact.display}"
+    return Finding(
+        kind=FindingKind.SURNAME_AMBIGUITY,
+        recipient=address,
+        message=f"{address} is {contact.display}, but {reason}; {why}.",
+        detail={"contact": contact.display, "others": listed},
+    )

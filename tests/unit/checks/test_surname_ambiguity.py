@@ -55,7 +55,34 @@ def test_variant_kanji_namesakes_are_namesakes(check: Check) -> None:
 def test_a_full_name_that_fits_two_contacts_is_still_ambiguous(check: Check) -> None:
     (finding,) = check(context(to=["ichiro@y.example"], text="鈴木 一郎 様\n"))
     assert "鈴木 一郎 <ichiro2@w.example> has the same full name" in finding.message
-    assert finding.message.endswith("nothing in the greeting says which one is meant.")
+    assert finding.message.endswith("nothing in the mail can tell them apart.")
+
+
+@pytest.mark.parametrize(
+    ("text", "ending"),
+    [
+        ("本文だけ", "the mail has no greeting that says which one is meant."),
+        ("鈴木様\n", "the greeting (鈴木) does not say which one is meant."),
+        ("鈴木 一郎 様\n", "the greeting names 鈴木 一郎, not 鈴木 太郎."),
+    ],
+)
+def test_the_message_says_what_the_greeting_lacks(check: Check, text: str, ending: str) -> None:
+    (finding,) = check(context(to=["taro@x.example"], text=text))
+    assert finding.message.endswith(ending)
+
+
+def test_a_name_read_the_same_way_is_settled_only_by_its_kanji(tmp_path: Path) -> None:
+    contacts = directory(
+        tmp_path,
+        ["a@x.example,鈴木,一郎,スズキ,イチロウ,", "b@y.example,鈴木,一朗,スズキ,イチロウ,"],
+    )
+    check = make(CheckSettings(internal_domains=(), directory=contacts))
+    (finding,) = check(context(to=["a@x.example"], text="Hi Ichiro,\n"))
+    assert finding.message == (
+        "a@x.example is 鈴木 一郎, but 鈴木 一朗 <b@y.example> has a full name read the same "
+        "way; nothing in the mail can tell them apart."
+    )
+    assert check(context(to=["a@x.example"], text="鈴木 一郎 様\n")) == []
 
 
 def test_unique_family_names_and_unknown_recipients_are_not_ambiguous(check: Check) -> None:
