@@ -52,7 +52,7 @@ def parse_message(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedMessage:
         walker.note(f"headers could not be decoded ({type(exc).__name__})")
         fields = _HeaderFields((), (), (), (), "", "")
     text = walker.text
-    if text is None and walker.html is not None:
+    if (text is None or not text.strip()) and walker.html is not None:
         text = html_to_text(walker.html)[: limits.max_text_chars]
     return ParsedMessage(
         from_=fields.from_,
