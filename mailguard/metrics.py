@@ -3,12 +3,34 @@
 Names are prefixed ``mailguard_``; counters end in ``_total`` (prometheus-client adds it);
 durations are in seconds. Labels have bounded cardinality: never an address, a subject or a
 message id. The shell increments these; the core never imports this module.
+
+Labelled counters whose label values are known in advance (actions, finding kinds, results,
+outcomes) are created at zero here: a series that only appears after its first event makes
+``rate()`` and alerts blind until then. The store-backed gauges (``held_messages``,
+``queue_depth``) are set from the store when ``/metrics`` is scraped (``mailguard.web.ops``),
+so every replica reports the same shared truth instead of its own increments.
 """
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
+import platform
 
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    Info,
+    disable_created_metrics,
+)
+
+from mailguard import __version__
+from mailguard.model import Action, FindingKind
+from mailguard.states import State
+
+# ``*_created`` timestamps double the exposition for no use: Prometheus detects counter resets
+# from the values themselves.
+disable_created_metrics()  # type: ignore[no-untyped-call]  # untyped upstream
 REGISTRY = CollectorRegistry(auto_describe=True)
 
 smtp_sessions = Counter(
@@ -16,8 +38,8 @@ smtp_sessions = Counter(
 )
 smtp_rejections = Counter(
     "mailguard_smtp_rejections",
-    "SMTP commands refused, by reason (auth, relay, sender, size, recipients, policy, store, "
-    "busy, timeout, syntax).",
+    "SMTP commands refused, by reason (auth, relay, sender, size, recipients, policy, "
+    "inspection, store, busy, timeout, syntax).",
     ["reason"],
     registry=REGISTRY,
 )
@@ -41,8 +63,8 @@ held_messages = Gauge(
 )
 decisions = Counter(
     "mailguard_decisions",
-    "Outcomes of held and delayed messages (released, rejected, withdrawn, timed_out, sent_now), "
-    "and whether the approver acted within the quick threshold.",
+    "Outcomes of held and delayed messages (released, rejected, withdrawn, timed_out, sent_now); "
+    "quick is yes when the decision came within seconds of opening the page (hardly read).",
     ["outcome", "quick"],
     registry=REGISTRY,
 )
@@ -82,3 +104,28 @@ policy_reloads = Counter(
 policy_info = Info(
     "mailguard_policy", "The policy in force: its file and content hash.", registry=REGISTRY
 )
+build_info = Info(
+    "mailguard_build",
+    "The running mailguard: its version and the Python it runs on.",
+    registry=REGISTRY,
+)
+store_up = Gauge(
+    "mailguard_store_up",
+    "1 when the last scrape-time read of the store succeeded, 0 when it failed.",
+    registry=REGISTRY,
+)
+
+build_info.info({"version": __version__, "python": platform.python_version()})
+for _action in Action:
+    verdicts.labels(_action.value)
+for _kind in FindingKind:
+    findings.labels(_kind.value)
+for _result in ("delivered", "deferred", "bounced"):
+    deliveries.labels(_result)
+for _result in ("ok", "failed"):
+    policy_reloads.labels(_result)
+for _outcome in ("released", "rejected", "withdrawn", "timed_out", "sent_now"):
+    for _quick in ("yes", "no"):
+        decisions.labels(_outcome, _quick)
+for _state in State:
+    queue_depth.labels(_state.value)

@@ -11,7 +11,15 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-_COMMANDS = ("mailguard.cli.version",)
+_COMMANDS = (
+    "mailguard.cli.version",
+    "mailguard.cli.user",
+    "mailguard.cli.db",
+    "mailguard.cli.policy",
+    "mailguard.cli.check",
+    "mailguard.cli.queue",
+    "mailguard.cli.audit",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,1 @@
+"""SMTP in: the aiosmtpd protocol, the MAIL/RCPT/DATA handler, users and the listeners."""
