@@ -82,7 +82,7 @@ class _Inspector:
         encrypted = False
         notes: tuple[str, ...] = ()
         if kind == "pdf":
-            encrypted = pdf_encrypted(data)
+            encrypted, notes = pdf_encrypted(data)
         elif kind == "ole":
             ole = inspect_ole(data)
             kind, encrypted, notes = ole.kind, ole.encrypted, ole.notes

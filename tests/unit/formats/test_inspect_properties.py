@@ -14,6 +14,8 @@ _SEEDS = [
     make_zip({"a.csv": b"1,2"}, "zipcrypto"),
     make_zip({"inner.zip": make_zip({"x.js": b"1"})}),
     make_pdf("pw"),
+    make_pdf("", owner_password="o", algorithm="RC4-128"),
+    make_pdf("", owner_password="o", algorithm="AES-256"),
     make_docx(macro=True),
     make_doc(encrypted=True),
     b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(24) + b"\x17\x06\x00\x01\x09\x10\x00",
