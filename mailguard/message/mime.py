@@ -16,6 +16,7 @@ from email.parser import BytesParser
 from email.policy import compat32
 
 from mailguard.message.charsets import to_bytes
+from mailguard.message.headers import decode_unencoded
 
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _HEADERS = BytesParser(policy=compat32)
@@ -53,6 +54,7 @@ def split_part(source: bytes, start: int = 0, end: int | None = None) -> RawPart
     body_start = match.end() if match else head_end
     headers = _HEADERS.parsebytes(source[start:head_end] + b"\n", headersonly=True)
     defects = [_defect_text(d) for d in headers.defects]
+    _decode_raw_params(headers)
     leftover = getattr(headers, "_payload", None)
     if isinstance(leftover, str) and leftover.strip():
         # a line that is no header ends the header block early, as in the stdlib parser
@@ -96,6 +98,16 @@ def split_multipart(
         return [], ["start boundary not found"]
     parts.append((start, end))
     return parts, ["close boundary not found"]
+
+
+def _decode_raw_params(headers: Message) -> None:
+    """Raw 8-bit file names (``filename="見積書.pdf"`` in Shift_JIS, as some Japanese clients
+    send) would reach ``get_param`` as U+FFFD: decode those two headers first."""
+    for name in ("content-type", "content-disposition"):
+        value = headers.get(name)
+        raw = next((v for k, v in headers.raw_items() if k.lower() == name), None)
+        if value is not None and isinstance(raw, str) and not raw.isascii():
+            headers.replace_header(name, decode_unencoded(raw))
 
 
 def _before_newline(body: bytes, start: int, end: int) -> int:
