@@ -285,8 +285,11 @@ class SqliteStore:
         return [audit_from_row(row) for row in rows]
 
     async def wait_for_work(self, timeout: float) -> None:
+        # asyncio.timeout, not wait_for: 3.11's wait_for can leave a cancelled caller hanging
+        # when the cancellation races its timeout (seen when stopping delivery).
         try:
-            await asyncio.wait_for(self._work.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._work.wait()
         except TimeoutError:
             return
         self._work.clear()
