@@ -22,6 +22,7 @@ _WHAT = {
     "odf": "an OpenDocument file without a password",
     "ole": "an Office document without a password",
     "7z": "a 7z archive without a password",
+    "rar": "a RAR archive, not all of it protected by a password",
     "text": "plain text",
     "image": "an image",
     "archive": "a compressed file whose encryption mailguard cannot confirm",

@@ -57,7 +57,7 @@ _KINDS = {
     "application/gzip": "archive",
     "application/x-bzip2": "archive",
     "application/x-xz": "archive",
-    "application/vnd.rar": "archive",
+    "application/vnd.rar": "rar",
     "text/plain": "text",
     "text/html": "text",
     "application/rtf": "text",
