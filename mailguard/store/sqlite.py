@@ -281,7 +281,8 @@ class SqliteStore:
         self, *, since: float | None = None, message_id: str | None = None
     ) -> list[AuditEvent]:
         params = {"since": since, "message_id": message_id}
-        rows = await self._read(lambda conn: conn.execute(Q["audit_events"], params).fetchall())
+        sql = Q["audit_since"] if message_id is None else Q["audit_for_message"]
+        rows = await self._read(lambda conn: conn.execute(sql, params).fetchall())
         return [audit_from_row(row) for row in rows]
 
     async def wait_for_work(self, timeout: float) -> None:
