@@ -2,7 +2,9 @@
 
 Judged by content (``formats.inspect_file``), not by name. Body images (``inline``) are part
 of the text, not files, and are not reported; nor is a ``winmail.dat`` whose files were
-unpacked (each of them is judged instead). A file too large to decode is reported: what
+unpacked (each of them is judged instead); nor are S/MIME and PGP signatures or PGP/MIME's
+control part, which carry none of the message's content. S/MIME- and PGP-encrypted content is
+encrypted. A file too large to decode is reported: what
 cannot be inspected cannot be shown to be encrypted.
 """
 
@@ -30,6 +32,17 @@ _WHAT = {
 }
 
 
+_NO_CONTENT_TYPES = frozenset(
+    {
+        "application/pkcs7-signature",
+        "application/x-pkcs7-signature",
+        "application/pgp-signature",
+        "application/pgp-encrypted",  # PGP/MIME's "Version: 1" control part
+    }
+)
+"""Signatures and protocol control parts: they carry no content of the message."""
+
+
 def make(settings: object | None = None) -> Check:
     """No settings: whether an unencrypted file matters is the policy's rule to decide."""
 
@@ -41,6 +54,8 @@ def make(settings: object | None = None) -> Check:
                 continue
             if report.kind == "tnef" and (*attachment.path, attachment.filename) in unpacked:
                 continue  # the files it carries are judged one by one
+            if attachment.declared_type in _NO_CONTENT_TYPES:
+                continue
             name = shown_name(attachment)
             if not_decoded(attachment):
                 message = (

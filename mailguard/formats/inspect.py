@@ -94,6 +94,8 @@ class _Inspector:
             reasons += ole.dangerous
         elif kind == "7z":
             encrypted, notes = sevenzip_encrypted(data)
+        elif kind in ("smime", "pgp"):
+            encrypted = True  # encrypted to its recipients' keys: nobody else can read it
         return FileReport(kind, encrypted, _unique(reasons), notes=notes)
 
     def _zip(self, data: bytes, reasons: list[str], depth: int) -> FileReport:

@@ -10,8 +10,9 @@ class FileReport:
     kind: str
     """Sniffed container kind: ``zip``, ``pdf``, ``ooxml``, ``ole`` (legacy Office / CFB),
     ``7z``, ``pe``, ``lnk``, ``text``, ``image``, ``other``; also ``odf``, ``rar``, ``elf``,
-    ``macho``, ``java``, ``iso``, ``disk-image``, ``tnef`` and ``archive`` (gzip, bzip2, xz:
-    compressed, never encrypted by the format itself)."""
+    ``macho``, ``java``, ``iso``, ``disk-image``, ``tnef``, ``smime`` (CMS enveloped data),
+    ``pgp`` (armored PGP message) and ``archive`` (gzip, bzip2, xz: compressed, never
+    encrypted by the format itself)."""
     encrypted: bool
     """True when the content itself is encrypted (every entry, for archives)."""
     dangerous: tuple[str, ...] = ()

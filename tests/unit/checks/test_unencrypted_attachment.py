@@ -88,3 +88,17 @@ def test_a_file_too_large_to_decode_is_reported_as_not_shown_encrypted() -> None
     ctx = CheckContext(Envelope("me@example.co.jp", rcpt), message, rcpt, "me@example.co.jp")
     (finding,) = make()(ctx)
     assert "too large to inspect" in finding.message
+
+
+def test_smime_and_pgp_encrypted_content_is_encrypted_and_signatures_are_not_files() -> None:
+    enveloped = bytes.fromhex("3080" + "06092a864886f70d010703" + "a080") + bytes(64)
+    armored = b"-----BEGIN PGP MESSAGE-----\n\nhQEMA+secret\n-----END PGP MESSAGE-----\n"
+    findings = _findings(
+        [
+            ("smime.p7m", enveloped, "application/pkcs7-mime"),
+            ("encrypted.asc", armored, "application/octet-stream"),
+            ("smime.p7s", b"\x30\x82\x01\x00signature", "application/pkcs7-signature"),
+            ("version.txt", b"Version: 1\n", "application/pgp-encrypted"),
+        ]
+    )
+    assert findings == []
