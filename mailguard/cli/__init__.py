@@ -11,7 +11,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-_COMMANDS = ("mailguard.cli.version", "mailguard.cli.user")
+_COMMANDS = ("mailguard.cli.version", "mailguard.cli.user", "mailguard.cli.serve")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -27,9 +27,13 @@ _HEADERS = BytesHeaderParser()
 
 class RelayHandler:
     def __init__(self, config: SmtpConfig, intake: Intake, *, auth_offered: bool) -> None:
-        self._config = config
         self._intake = intake
         self._auth_offered = auth_offered
+        self.reconfigure(config)
+
+    def reconfigure(self, config: SmtpConfig) -> None:
+        """Take new relay rules (trusted networks, aliases, recipient limit) on a reload."""
+        self._config = config
         self._trusted = tuple(
             ipaddress.ip_network(n, strict=False) for n in config.trusted_networks
         )
