@@ -69,6 +69,9 @@ class StoreConfig:
     dsn: str | None = None
     """A PostgreSQL DSN (``MAILGUARD_STORE_DSN``); when set, ``path`` is ignored."""
     fsync: bool = True
+    pool_size: int = 10
+    """PostgreSQL connections per replica (delivery workers, SMTP sessions and pages share
+    them)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,3 +56,25 @@ def start_upstream() -> Iterator[Callable[..., Upstream]]:
 def upstream(start_upstream: Callable[..., Upstream]) -> Upstream:
     """A plain upstream MTA on 127.0.0.1 (see ``tests/support/upstream.py`` for scripting)."""
     return start_upstream()
+
+
+@pytest.fixture(scope="session")
+def _postgres_reachable() -> None:
+    from tests import pg
+
+    reason = pg.unreachable_reason()
+    if reason is None:
+        return
+    if pg.REQUIRED:
+        pytest.fail(f"MAILGUARD_REQUIRE_POSTGRES=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres_dsn(_postgres_reachable: None) -> Iterator[str]:
+    """A DSN for a fresh, empty schema on the test server (skipped, or failed in CI, when
+    no server answers)."""
+    from tests import pg
+
+    with pg.fresh_schema() as dsn:
+        yield dsn

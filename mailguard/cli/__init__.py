@@ -11,7 +11,12 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-_COMMANDS = ("mailguard.cli.version", "mailguard.cli.user", "mailguard.cli.serve")
+_COMMANDS = (
+    "mailguard.cli.version",
+    "mailguard.cli.user",
+    "mailguard.cli.serve",
+    "mailguard.cli.db",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from mailguard.config import Config
 from mailguard.store.base import Store
+from mailguard.store.postgres import PostgresStore
 from mailguard.store.sqlite import SqliteStore
 
 
 def open_store(config: Config) -> Store:
     """The configured store, not yet opened: the caller ``await``s ``store.open()``.
 
-    ``store.path`` is relative to the working directory, like every path in the config.
+    ``store.dsn`` (or ``MAILGUARD_STORE_DSN``, applied by ``load_config``) selects PostgreSQL,
+    for several replicas sharing one database; otherwise ``store.path`` is the SQLite file,
+    relative to the working directory like every path in the config.
     """
+    if config.store.dsn:
+        return PostgresStore(config.store.dsn, pool_size=config.store.pool_size)
     return SqliteStore(config.store.path, fsync=config.store.fsync)

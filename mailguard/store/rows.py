@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any, Protocol
 
+from mailguard.errors import InvalidTransition
 from mailguard.model import Decision, Envelope
-from mailguard.states import State
-from mailguard.store.base import AuditEvent, NewMessage, StoredMessage
+from mailguard.states import State, allowed
+from mailguard.store.base import AttemptResult, AuditEvent, NewMessage, StoredMessage
 
 
 class Row(Protocol):
@@ -47,6 +48,47 @@ def message_params(message: NewMessage) -> dict[str, Any]:
     }
 
 
+def transition_params(
+    message_id: str,
+    old: State,
+    new: State,
+    audit: AuditEvent,
+    *,
+    next_attempt_at: float | None,
+    decided_by: str | None,
+    decision_comment: str | None,
+) -> dict[str, Any]:
+    """Parameters of the ``transition`` query; ``InvalidTransition`` outside the table."""
+    if not allowed(old, new):
+        raise InvalidTransition(f"{old.value} -> {new.value} is not an allowed transition")
+    return {
+        "id": message_id,
+        "old": old.value,
+        "new": new.value,
+        "at": audit.at,
+        "next_attempt_at": next_attempt_at,
+        "decided_by": decided_by,
+        "decision_comment": decision_comment,
+    }
+
+
+def finish_params(
+    message_id: str, owner: str, result: AttemptResult, audit: AuditEvent
+) -> dict[str, Any]:
+    """Parameters of the ``finish`` query; ``InvalidTransition`` outside the table."""
+    if not allowed(State.DELIVERING, result.state):
+        raise InvalidTransition(f"delivering -> {result.state.value} is not allowed")
+    return {
+        "id": message_id,
+        "owner": owner,
+        "new": result.state.value,
+        "pending_rcpts": json.dumps(list(result.pending_rcpts)),
+        "next_attempt_at": result.next_attempt_at,
+        "last_error": result.last_error,
+        "at": audit.at,
+    }
+
+
 def audit_params(audit: AuditEvent) -> dict[str, Any]:
     return {
         "message_id": audit.message_id,
@@ -59,6 +101,16 @@ def audit_params(audit: AuditEvent) -> dict[str, Any]:
         "user_agent": audit.user_agent,
         "comment": audit.comment,
     }
+
+
+def audit_params_for(
+    audit: AuditEvent, old: State | None = None, new: State | None = None
+) -> dict[str, Any]:
+    """``audit_params``, with the states of the change it records filled in if left out."""
+    params = audit_params(audit)
+    params["from_state"] = params["from_state"] or (old and old.value)
+    params["to_state"] = params["to_state"] or (new and new.value)
+    return params
 
 
 def message_from_row(row: Row) -> StoredMessage:

@@ -21,10 +21,18 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from mailguard.errors import InvalidTransition, StoreUnavailable
-from mailguard.states import INITIAL, State, allowed
+from mailguard.states import INITIAL, State
 from mailguard.store.base import AttemptResult, AuditEvent, NewMessage, StoredMessage
 from mailguard.store.queries import load_queries, migrations
-from mailguard.store.rows import audit_from_row, audit_params, message_from_row, message_params
+from mailguard.store.rows import (
+    audit_from_row,
+    audit_params,
+    finish_params,
+    message_from_row,
+    message_params,
+    transition_params,
+)
+from mailguard.store.rows import audit_params_for as _audit
 from mailguard.store.sqlite_writer import SqliteWriter, unavailable
 
 T = TypeVar("T")
@@ -35,13 +43,6 @@ BUSY_TIMEOUT_MS = 10_000
 """How long a write waits for another process's transaction before giving up (451)."""
 
 _WORK_STATES = frozenset({State.QUEUED, State.DEFERRED})
-
-
-def _audit(audit: AuditEvent, old: State | None, new: State | None) -> dict[str, Any]:
-    params = audit_params(audit)
-    params["from_state"] = params["from_state"] or (old and old.value)
-    params["to_state"] = params["to_state"] or (new and new.value)
-    return params
 
 
 class SqliteStore:
@@ -152,17 +153,15 @@ class SqliteStore:
         decided_by: str | None = None,
         decision_comment: str | None = None,
     ) -> bool:
-        if not allowed(old, new):
-            raise InvalidTransition(f"{old.value} -> {new.value} is not an allowed transition")
-        params = {
-            "id": message_id,
-            "old": old.value,
-            "new": new.value,
-            "at": audit.at,
-            "next_attempt_at": next_attempt_at,
-            "decided_by": decided_by,
-            "decision_comment": decision_comment,
-        }
+        params = transition_params(
+            message_id,
+            old,
+            new,
+            audit,
+            next_attempt_at=next_attempt_at,
+            decided_by=decided_by,
+            decision_comment=decision_comment,
+        )
         won = await self._write(self._update_with_audit(Q["transition"], params, audit, old, new))
         if won:
             self._notify(new)
@@ -175,17 +174,7 @@ class SqliteStore:
     async def finish(
         self, message_id: str, owner: str, result: AttemptResult, audit: AuditEvent
     ) -> bool:
-        if not allowed(State.DELIVERING, result.state):
-            raise InvalidTransition(f"delivering -> {result.state.value} is not allowed")
-        params = {
-            "id": message_id,
-            "owner": owner,
-            "new": result.state.value,
-            "pending_rcpts": json.dumps(list(result.pending_rcpts)),
-            "next_attempt_at": result.next_attempt_at,
-            "last_error": result.last_error,
-            "at": audit.at,
-        }
+        params = finish_params(message_id, owner, result, audit)
         job = self._update_with_audit(Q["finish"], params, audit, State.DELIVERING, result.state)
         won = await self._write(job)
         if won:

@@ -15,17 +15,23 @@ from pathlib import Path
 import pytest
 
 from mailguard.store.base import Store
+from mailguard.store.postgres import PostgresStore
 from mailguard.store.sqlite import SqliteStore
 
 StoreMaker = Callable[[], Store]
 
-BACKENDS = ["sqlite"]
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture
 def sqlite_store_maker(tmp_path: Path) -> StoreMaker:
     # fsync off: the suite tests semantics; durability across reopen holds without it.
     return lambda: SqliteStore(tmp_path / "store.sqlite3", fsync=False)
+
+
+@pytest.fixture
+def postgres_store_maker(postgres_dsn: str) -> StoreMaker:
+    return lambda: PostgresStore(postgres_dsn, pool_size=4)
 
 
 @pytest.fixture(params=BACKENDS)

@@ -1,0 +1,108 @@
+"""Wake delivery workers on every replica when a message becomes claimable.
+
+One dedicated connection per replica ``LISTEN``s on ``mailguard_work``; the store sends
+``pg_notify`` in the same transaction that queues a message, so the notification arrives at
+COMMIT and never before the row is visible. The listener reconnects by itself when its
+connection drops (a database restart, ``pg_terminate_backend``); after a reconnect it wakes the
+workers once, since notifications sent while it was away are lost. Workers also poll with a
+timeout, so a missed wake-up only costs latency, never a message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+import asyncpg
+import structlog
+
+from mailguard.store.pg_errors import is_outage
+
+CHANNEL = "mailguard_work"
+"""The channel in the ``public`` schema; another schema's store uses ``mailguard_work:<schema>``."""
+
+log = structlog.get_logger(__name__)
+
+
+class WorkListener:
+    def __init__(
+        self,
+        connect_kwargs: dict[str, Any],
+        channel: str = CHANNEL,
+        *,
+        min_backoff: float = 0.05,
+        max_backoff: float = 5.0,
+    ) -> None:
+        self._connect_kwargs = connect_kwargs
+        self._channel = channel
+        self._min_backoff, self._max_backoff = min_backoff, max_backoff
+        self._work = asyncio.Event()
+        self._conn: Any = None
+        self._reconnecting: asyncio.Task[None] | None = None
+        self._closed = False
+
+    async def start(self) -> None:
+        """Listen now if the database answers, otherwise keep trying in the background."""
+        try:
+            await self._connect()
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            self._reconnect_soon()
+
+    def wake(self) -> None:
+        """Wake this replica's workers without a round trip (a local add or release)."""
+        self._work.set()
+
+    async def wait(self, timeout: float) -> None:
+        """Return at the next wake-up (or one that arrived while nobody waited), or at timeout."""
+        if self._conn is None or self._conn.is_closed():
+            self._reconnect_soon()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._work.wait(), timeout)
+        self._work.clear()
+
+    async def close(self) -> None:
+        self._closed = True
+        if self._reconnecting is not None:
+            self._reconnecting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reconnecting
+        if self._conn is not None and not self._conn.is_closed():
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._conn.close(), 2.0)
+        self._conn = None
+
+    async def _connect(self) -> None:
+        conn = await asyncpg.connect(**self._connect_kwargs)
+        conn.add_termination_listener(self._on_lost)
+        await conn.add_listener(self._channel, self._on_notify)
+        self._conn = conn
+
+    def _on_notify(self, conn: Any, pid: int, channel: str, payload: str) -> None:
+        self._work.set()
+
+    def _on_lost(self, conn: Any) -> None:
+        if conn is self._conn:
+            self._conn = None
+            self._reconnect_soon()
+
+    def _reconnect_soon(self) -> None:
+        if self._closed or (self._reconnecting is not None and not self._reconnecting.done()):
+            return
+        self._reconnecting = asyncio.get_running_loop().create_task(self._reconnect())
+
+    async def _reconnect(self) -> None:
+        backoff = self._min_backoff
+        while not self._closed:
+            try:
+                await self._connect()
+            except Exception as exc:
+                log.warning("store.listener_reconnect_failed", error=str(exc), retry_in=backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self._max_backoff)
+                continue
+            log.info("store.listener_reconnected")
+            self._work.set()
+            return

@@ -1,0 +1,55 @@
+"""Throw-away PostgreSQL schemas for tests: one per test, dropped afterwards.
+
+A schema (not a database) keeps a test's setup to a few milliseconds; the DSN handed to the
+code under test selects it through ``search_path``, so the store, ``mailguard db`` and
+``mailguard serve`` subprocesses all see only that test's tables.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import asyncpg
+
+BASE_DSN = os.environ.get("MAILGUARD_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+REQUIRED = os.environ.get("MAILGUARD_REQUIRE_POSTGRES") == "1"
+
+
+def unreachable_reason() -> str | None:
+    """None when a server answers at ``BASE_DSN``; otherwise why not."""
+
+    async def probe() -> None:
+        conn = await asyncpg.connect(BASE_DSN, timeout=3)
+        await conn.close()
+
+    try:
+        asyncio.run(probe())
+    except Exception as exc:
+        return f"no PostgreSQL at {BASE_DSN} ({type(exc).__name__}: {exc})"
+    return None
+
+
+def _run_sql(sql: str) -> None:
+    async def run() -> None:
+        conn = await asyncpg.connect(BASE_DSN, timeout=5)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+@contextmanager
+def fresh_schema() -> Iterator[str]:
+    """Yield a DSN whose ``search_path`` is a new empty schema."""
+    schema = f"mg_test_{secrets.token_hex(6)}"
+    _run_sql(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{BASE_DSN}?search_path={schema}"
+    finally:
+        _run_sql(f"DROP SCHEMA {schema} CASCADE")
