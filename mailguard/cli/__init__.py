@@ -16,6 +16,8 @@ _COMMANDS = (
     "mailguard.cli.user",
     "mailguard.cli.serve",
     "mailguard.cli.db",
+    "mailguard.cli.policy",
+    "mailguard.cli.check",
 )
 
 

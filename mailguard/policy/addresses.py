@@ -11,10 +11,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from mailguard.checks.domains import DomainSet, check_pattern
 from mailguard.policy.yamltree import PolicyNode
 
 _ADDRESS = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"*]+\.[^@\s<>,;\"*]+")
-_DOMAIN_PATTERN = re.compile(r"(\*\.)?([a-z0-9\u0080-\U0010ffff-]+\.)+[a-z0-9\u0080-\U0010ffff-]+")
 
 
 def mailbox_key(address: str) -> str:
@@ -40,11 +40,12 @@ def addresses(node: PolicyNode) -> tuple[str, ...]:
 
 
 def domain_pattern(node: PolicyNode) -> str:
-    """``example.co.jp`` (exactly) or ``*.example.co.jp`` (that domain and its subdomains)."""
-    value = node.string().lower().rstrip(".")
-    if not _DOMAIN_PATTERN.fullmatch(value):
-        raise node.error(f"{value!r} is not a domain or *.domain pattern")
-    return value
+    """``example.co.jp`` (exactly) or ``*.example.co.jp`` (its subdomains), normalised the way
+    the checks compare domains (``checks.domains``), so policy and checks agree."""
+    try:
+        return check_pattern(node.string())
+    except ValueError as exc:
+        raise node.error(str(exc)) from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,7 @@ class AddressPattern:
 
     local: str | None
     """None: any local part."""
-    domain: str
+    domain: DomainSet
 
 
 def address_pattern(node: PolicyNode) -> AddressPattern:
@@ -61,13 +62,13 @@ def address_pattern(node: PolicyNode) -> AddressPattern:
     local, at, domain = value.rpartition("@")
     if not at or not local:
         raise node.error(f"{value!r} is not an address or *@domain pattern")
-    if local == "*":
-        if not _DOMAIN_PATTERN.fullmatch(domain):
-            raise node.error(f"{value!r}: {domain!r} is not a domain or *.domain pattern")
-        return AddressPattern(None, domain)
-    if not _ADDRESS.fullmatch(value):
+    if local != "*" and not is_address(value):
         raise node.error(f"{value!r} is not an address or *@domain pattern")
-    return AddressPattern(mailbox_key(value).rpartition("@")[0], domain)
+    try:
+        domains = DomainSet.from_patterns((check_pattern(domain),))
+    except ValueError as exc:
+        raise node.error(f"{value!r}: {exc}") from exc
+    return AddressPattern(None if local == "*" else mailbox_key(value).rpartition("@")[0], domains)
 
 
 class Aliases:
@@ -99,21 +100,8 @@ class Aliases:
         return self._person.get(key, frozenset((key,)))
 
 
-def domain_matches(domain: str, patterns: tuple[str, ...]) -> bool:
-    """``example.co.jp`` matches only itself; ``*.example.co.jp`` also every subdomain."""
-    domain = domain.lower().rstrip(".")
-    for pattern in patterns:
-        if pattern.startswith("*."):
-            base = pattern[2:]
-            if domain == base or domain.endswith("." + base):
-                return True
-        elif domain == pattern:
-            return True
-    return False
-
-
 def pattern_matches(pattern: AddressPattern, address: str) -> bool:
     local, _, domain = mailbox_key(address).rpartition("@")
     if pattern.local is not None and pattern.local != local:
         return False
-    return domain_matches(domain, (pattern.domain,))
+    return domain in pattern.domain

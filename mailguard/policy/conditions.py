@@ -8,10 +8,11 @@ beyond set membership.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Protocol
 
+from mailguard.checks.domains import DomainSet
 from mailguard.model import FindingKind
 from mailguard.policy.addresses import domain_pattern
 from mailguard.policy.yamltree import PolicyNode
@@ -26,8 +27,8 @@ class Facts:
     kinds: frozenset[str]
     sender_groups: frozenset[str]
     recipient_domains: tuple[str, ...]
+    """Normalised (``checks.domains.domain_of``)."""
     has_external: bool
-    domain_matches: Callable[[str, tuple[str, ...]], bool]
 
 
 class Condition(Protocol):
@@ -52,10 +53,10 @@ class SenderIn:
 
 @dataclass(frozen=True, slots=True)
 class RecipientDomain:
-    patterns: tuple[str, ...]
+    domains: DomainSet
 
     def matches(self, facts: Facts) -> bool:
-        return any(facts.domain_matches(d, self.patterns) for d in facts.recipient_domains)
+        return any(domain in self.domains for domain in facts.recipient_domains)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,23 +109,32 @@ CONDITION_KEYS = (
 )
 
 
-def parse_condition(node: PolicyNode, sender_groups: Collection[str]) -> Condition:
+MAX_DEPTH = 16
+"""Deeper nesting is a mistake, and bounding it bounds evaluation (and its recursion)."""
+
+
+def parse_condition(node: PolicyNode, sender_groups: Collection[str], depth: int = 0) -> Condition:
     """A ``when`` mapping; every key must hold. Empty conditions are refused: a rule that
     matches everything must say so with ``always: true``."""
+    if depth > MAX_DEPTH:
+        raise node.error(f"conditions nested more than {MAX_DEPTH} deep")
     keys = node.mapping(CONDITION_KEYS)
     if not keys:
         raise node.error("empty condition: write `always: true` for a rule that always matches")
-    parts = [_parse_key(key, value, sender_groups) for key, value in keys.items()]
+    parts = [_parse_key(key, value, sender_groups, depth) for key, value in keys.items()]
     return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
 
 
-def _parse_key(key: str, value: PolicyNode, sender_groups: Collection[str]) -> Condition:
+def _parse_key(
+    key: str, value: PolicyNode, sender_groups: Collection[str], depth: int
+) -> Condition:
     if key == "finding":
         return FindingIs(frozenset(item.choice(KINDS) for item in _non_empty(value)))
     if key == "sender_group":
         return SenderIn(frozenset(_known(item, sender_groups) for item in _non_empty(value)))
     if key == "recipient_domain":
-        return RecipientDomain(tuple(domain_pattern(item) for item in _non_empty(value)))
+        patterns = tuple(domain_pattern(item) for item in _non_empty(value))
+        return RecipientDomain(DomainSet.from_patterns(patterns))
     if key == "external":
         return External(value.boolean())
     if key == "always":
@@ -132,8 +142,8 @@ def _parse_key(key: str, value: PolicyNode, sender_groups: Collection[str]) -> C
             raise value.error("`always: false` would never match; remove the rule instead")
         return Always()
     if key == "not":
-        return Not(parse_condition(value, sender_groups))
-    parts = tuple(parse_condition(item, sender_groups) for item in value.sequence())
+        return Not(parse_condition(value, sender_groups, depth + 1))
+    parts = tuple(parse_condition(item, sender_groups, depth + 1) for item in value.sequence())
     if not parts:
         raise value.error(f"`{key}` needs at least one condition")
     return AllOf(parts) if key == "all" else AnyOf(parts)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from mailguard.checks.domains import domain_of, is_internal
 from mailguard.model import Action, Decision, Finding
-from mailguard.policy.addresses import domain_matches
-from mailguard.policy.conditions import Facts
+from mailguard.policy.conditions import Always, Facts
 from mailguard.policy.model import Policy, Rule
 from mailguard.policy.routing import route_hold, sender_groups_of
 
@@ -33,13 +33,12 @@ def evaluate(
     """
     kept = tuple(f for f in findings if f.kind not in policy.checks.disabled)
     groups = sender_groups_of(policy, sender)
-    domains = tuple(dict.fromkeys(r.rpartition("@")[2].lower() for r in recipients))
+    domains = tuple(dict.fromkeys(domain_of(r) for r in recipients))
     facts = Facts(
         kinds=frozenset(f.kind for f in kept),
         sender_groups=frozenset(group.name for group in groups),
         recipient_domains=domains,
-        has_external=any(not domain_matches(d, policy.internal_domains) for d in domains),
-        domain_matches=domain_matches,
+        has_external=any(not is_internal(d, policy.internal_domains) for d in domains),
     )
     matched = [rule for rule in policy.rules if rule.when.matches(facts)]
     base = Decision(
@@ -81,3 +80,31 @@ def _deciding_rule(matched: Sequence[Rule]) -> Rule | None:
         ):
             deciding = rule
     return deciding
+
+
+INSPECTION_ERROR = "inspection_error"
+"""Not a check's finding kind: the mark of a message that could not be inspected."""
+_FAIL_SAFE_RULE = Rule(id="mailguard:inspection-error", when=Always(), action=Action.HOLD)
+
+
+def fail_safe(
+    policy: Policy, sender: str, sender_addresses: Iterable[str], error: Exception
+) -> Decision:
+    """A hold for a message the checks could not inspect: never delivered unseen."""
+    finding = Finding(
+        kind=INSPECTION_ERROR,
+        message=f"mailguard could not inspect this message ({type(error).__name__}); "
+        "check it by hand before releasing it.",
+    )
+    groups = sender_groups_of(policy, sender)
+    route = route_hold(policy, _FAIL_SAFE_RULE, groups, (sender, *sender_addresses))
+    return Decision(
+        action=Action.HOLD,
+        findings=(finding,),
+        rules=(_FAIL_SAFE_RULE.id,),
+        approvers=route.approvers,
+        approver_group=route.group,
+        hold_timeout_seconds=policy.defaults.hold_timeout_seconds,
+        on_timeout=policy.defaults.on_timeout,
+        policy_hash=policy.policy_hash,
+    )

@@ -1,6 +1,6 @@
 """``load_policy(path)``: the only way in. All or nothing: it returns a complete ``Policy``
-or raises ``PolicyError``; it never half-loads, so a relay reloading on SIGHUP can keep
-serving the last good policy when this raises.
+(directory loaded, every check built once) or raises ``PolicyError``; it never half-loads,
+so a relay reloading on SIGHUP can keep serving the last good policy when this raises.
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from mailguard.errors import PolicyError
+from mailguard.checks.settings import CheckSettings, build_checks
+from mailguard.directory import load_directory
+from mailguard.errors import DirectoryError, PolicyError
 from mailguard.policy.document import parse_document
 from mailguard.policy.model import Policy
 from mailguard.policy.yamltree import compose
@@ -34,7 +36,25 @@ def load_policy(path: str | os.PathLike[str]) -> Policy:
             _add(digest, Path(csv_file).read_bytes())
         except OSError as exc:
             raise node.error(f"cannot read directory file {csv_file}: {exc.strerror}") from exc
-    return replace(policy, source=file, policy_hash=digest.hexdigest()[:HASH_LENGTH])
+    try:
+        directory = load_directory([Path(f) for f in policy.directory_files])
+    except DirectoryError as exc:
+        raise PolicyError(exc.file, exc.line, "directory", exc.reason) from exc
+    options = policy.checks
+    settings = CheckSettings(
+        internal_domains=policy.internal_domains,
+        known_domains=options.known_domains,
+        directory=directory,
+        bulk_min_recipients=options.bulk_min_recipients,
+        bulk_min_domains=options.bulk_min_domains,
+    )
+    return replace(
+        policy,
+        source=file,
+        policy_hash=digest.hexdigest()[:HASH_LENGTH],
+        check=build_checks(settings),
+        directory_size=len(directory),
+    )
 
 
 def _read(file: str) -> bytes:

@@ -32,6 +32,8 @@ def compose(text: str, file: str) -> PolicyNode:
         raise PolicyError(file, line, "(syntax)", f"not valid YAML: {exc.problem}") from exc
     except yaml.YAMLError as exc:
         raise PolicyError(file, None, "(syntax)", f"not valid YAML: {exc}") from exc
+    except RecursionError as exc:
+        raise PolicyError(file, None, "(syntax)", "nested too deeply") from exc
     if root is None:
         raise PolicyError(file, 1, "(top level)", "the policy file is empty")
     return PolicyNode(root, "", file)

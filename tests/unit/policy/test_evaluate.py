@@ -109,6 +109,6 @@ def test_recipient_domain_and_not_sender_group_combine(make_policy) -> None:
 
 
 def test_an_explicit_pass_does_not_override_a_stricter_rule(make_policy) -> None:
-    decision = decide(make_policy(RULES), ("dangerous_attachment",), ("y@partner.example",))
+    decision = decide(make_policy(RULES), ("dangerous_attachment",), ("y@jp.partner.example",))
     assert decision.action is Action.REJECT
     assert decision.rules == ("dangerous", "partner-ok", "external-grace")

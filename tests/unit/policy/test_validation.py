@@ -187,3 +187,27 @@ def test_shift_jis_policy_is_refused_with_advice(tmp_path: Path) -> None:
     path.write_bytes((BASE + "# 人事部\nrules: []\n").encode("shift_jis"))
     with pytest.raises(PolicyError, match="UTF-8"):
         load_policy(path)
+
+
+def test_a_bad_directory_row_names_the_csv_file_and_line(policy_file) -> None:
+    path = policy_file(BASE + "directory: [people.csv]\nrules: []\n")
+    csv = path.parent / "people.csv"
+    csv.write_text(
+        "email,family_name,given_name,family_reading,given_reading,organization\n"
+        "ichiro@example.co.jp,鈴木,一郎,スズキ,イチロウ,総務部\n"
+        "not-an-address,鈴木,花子,,,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    assert (caught.value.file, caught.value.line) == (str(csv), 3)
+    assert "not-an-address" in caught.value.reason
+
+
+def test_conditions_nested_too_deep_are_refused(policy_file) -> None:
+    when = "{not: " * 20 + "{external: true}" + "}" * 20
+    error = error_for(
+        policy_file, BASE + f"rules:\n  - id: a\n    when: {when}\n    action: hold\n"
+    )
+    assert error.key.startswith("rules[0].when.not.not")
+    assert "nested more than" in error.reason
