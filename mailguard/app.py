@@ -168,7 +168,9 @@ class Relay:
             log.warning("config changes that need a restart", sections=fixed)
         self.config = fresh
 
-    async def run(self, on_started: Callable[[Relay], Awaitable[None] | None] | None = None) -> None:
+    async def run(
+        self, on_started: Callable[[Relay], Awaitable[None] | None] | None = None
+    ) -> None:
         """Start, serve until SIGTERM/SIGINT (SIGHUP reloads), stop."""
         loop = asyncio.get_running_loop()
         stop = asyncio.Event()

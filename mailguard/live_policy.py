@@ -17,6 +17,8 @@ import structlog
 from mailguard import metrics
 from mailguard.decide import Decider, PassEverything
 from mailguard.errors import MailguardError, PolicyError
+from mailguard.inspect import Inspector
+from mailguard.policy import load_policy
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,6 @@ log = structlog.get_logger("mailguard.policy")
 
 def load_inspector(path: str) -> LoadedPolicy:
     """The real inspection: the policy file, its checks and rules (``mailguard.inspect``)."""
-    from mailguard.inspect import Inspector  # noqa: PLC0415 - keeps the core out of startup
-    from mailguard.policy import load_policy
-
     policy = load_policy(path)
     return LoadedPolicy(Inspector(policy), policy.policy_hash, (path, *policy.directory_files))
 
@@ -63,8 +62,11 @@ class LivePolicy:
             return
         if not os.path.exists(self.path):
             raise PolicyError(
-                self.path, None, "policy", "the policy file does not exist (set "
-                "run_without_policy: true to relay without inspection)"
+                self.path,
+                None,
+                "policy",
+                "the policy file does not exist (set "
+                "run_without_policy: true to relay without inspection)",
             )
         self._swap(self._load(self.path))
 
@@ -75,8 +77,11 @@ class LivePolicy:
         except (MailguardError, OSError) as exc:
             self.last_error = str(exc)
             metrics.policy_reloads.labels("failed").inc()
-            log.error("policy reload failed, keeping the last good policy", reason=str(exc),
-                      policy_hash=self.policy_hash)
+            log.error(
+                "policy reload failed, keeping the last good policy",
+                reason=str(exc),
+                policy_hash=self.policy_hash,
+            )
             self._stamps = self._stamp(self._files or (self.path,))
             return False
         self._swap(loaded)
@@ -94,7 +99,11 @@ class LivePolicy:
                 self.reload()
 
     def _swap(self, loaded: LoadedPolicy) -> None:
-        self.decider, self.policy_hash, self._files = loaded.decider, loaded.policy_hash, loaded.files
+        self.decider, self.policy_hash, self._files = (
+            loaded.decider,
+            loaded.policy_hash,
+            loaded.files,
+        )
         self.loaded, self.last_error = True, ""
         self._stamps = self._stamp(self._files)
         metrics.policy_reloads.labels("ok").inc()

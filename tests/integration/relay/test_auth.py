@@ -9,7 +9,6 @@ import aiosmtplib
 import pytest
 
 from mailguard.config import ListenerConfig
-
 from tests.integration.relay.conftest import PASSWORD, USER, StartRelay, client
 from tests.mailmaker import make_mail
 from tests.support.upstream import Upstream
@@ -26,6 +25,7 @@ async def test_auth_over_starttls_then_relay(
 ) -> None:
     relay = await start_relay(smtp={**NOT_TRUSTED, "tls": relay_tls, "users_file": users_file})
     async with client(relay, start_tls=True, tls_context=tls(ca_file)) as smtp:
+        await smtp.ehlo()
         assert smtp.supports_extension("auth")
         await smtp.login(USER, PASSWORD)
         await smtp.sendmail(USER, ["tanaka@partner.co.jp"], make_mail(("太郎", USER)))
@@ -43,9 +43,7 @@ async def test_a_wrong_password_is_refused(
     assert info.value.code == 535
 
 
-async def test_auth_is_refused_before_tls(
-    start_relay: StartRelay, relay_tls, users_file
-) -> None:
+async def test_auth_is_refused_before_tls(start_relay: StartRelay, relay_tls, users_file) -> None:
     relay = await start_relay(smtp={**NOT_TRUSTED, "tls": relay_tls, "users_file": users_file})
     async with client(relay) as smtp:
         await smtp.ehlo()

@@ -77,7 +77,9 @@ async def test_hold_stores_held_with_its_timeout_and_calls_the_hooks(
 
 async def test_delay_stores_delayed_until_the_grace_period_ends(start_relay: StartRelay) -> None:
     clock = ManualClock()
-    relay = await start_relay(decision=Decision(action=Action.DELAY, delay_seconds=300), clock=clock)
+    relay = await start_relay(
+        decision=Decision(action=Action.DELAY, delay_seconds=300), clock=clock
+    )
     async with client(relay) as smtp:
         _, reply = await smtp.sendmail("a@example.co.jp", [RCPT], make_mail())
     delayed = await relay.store.get(queued_id(reply))

@@ -32,7 +32,9 @@ async def test_a_message_goes_through_to_the_upstream_unchanged(
     start_relay: StartRelay, upstream: Upstream
 ) -> None:
     relay = await start_relay()
-    raw = make_mail(("送信 太郎", SENDER), [RCPT], "見積書", ".先頭のドット\n本文", charset="iso-2022-jp")
+    raw = make_mail(
+        ("送信 太郎", SENDER), [RCPT], "見積書", ".先頭のドット\n本文", charset="iso-2022-jp"
+    )
     reply = await send(relay, raw, rcpts=[RCPT, "suzuki@partner.co.jp"])
     assert reply.startswith("2.0.0 Ok: queued as ")
     (got,) = await upstream.wait_for(1)
@@ -85,7 +87,7 @@ async def test_an_upstream_5xx_bounces_to_the_sender(
 
     await wait_until(bounced)
     (bounce,) = upstream.received_by(SENDER)
-    assert bounce.mail_from == ""
+    assert bounce.mail_from in ("", "<>")  # the null sender, as aiosmtpd records it
     report = message_from_bytes(bounce.data)
     assert report.get_content_type() == "multipart/report"
     assert RCPT.encode() in bounce.data
