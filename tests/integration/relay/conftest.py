@@ -93,9 +93,7 @@ def relay_config(tmp_path: Path, mta: Upstream, **sections: Any) -> Config:
     policy.write_text("# the test injects its decider\n", encoding="utf-8")
     base = Config(
         smtp=SmtpConfig(listeners=(ListenerConfig(port=0),), command_timeout=10, data_timeout=10),
-        upstream=UpstreamConfig(
-            kind="smtp", host=mta.host, port=mta.port, tls="none", timeout=5
-        ),
+        upstream=UpstreamConfig(kind="smtp", host=mta.host, port=mta.port, tls="none", timeout=5),
         store=StoreConfig(path=str(tmp_path / "var" / "mailguard.sqlite3"), fsync=False),
         delivery=DeliveryConfig(workers=4, first_retry_seconds=60, poll_seconds=0.05),
         web=WebConfig(port=0),
