@@ -62,6 +62,7 @@ class Relay:
         clock: Clock = system_clock,
         policy_loader: PolicyLoader = load_inspector,
         reuse_port: bool = False,
+        serve_web: bool = True,
     ) -> None:
         self.config = config
         self.clock = clock
@@ -74,6 +75,10 @@ class Relay:
         )
         self.notifier: object | None = None
         self.on_stored: list[StoredHook] = []
+        self.on_reload: list[Callable[[], None]] = []
+        """Called on SIGHUP after the relay reloaded itself (e.g. to pass it on to workers)."""
+        self.on_stopping: list[Callable[[], Awaitable[None]]] = []
+        """Awaited first when the relay stops."""
         self.listening = False
         self.intake = Intake(
             self.store,
@@ -85,6 +90,7 @@ class Relay:
         users = Users(config.smtp.users_file) if config.smtp.users_file else None
         self.handler = RelayHandler(config.smtp, self.intake, auth_offered=users is not None)
         self.smtp = SmtpServer(config.smtp, self.handler, users, reuse_port=reuse_port)
+        self._serve_web = serve_web
         self._web: web.AppRunner | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -110,20 +116,24 @@ class Relay:
             await self.delivery.start()
             await self.smtp.start()
             self.listening = True
-            self._web = web.AppRunner(build_web_app(self), access_log=None)
-            await self._web.setup()
-            await web.TCPSite(self._web, self.config.web.host, self.config.web.port).start()
+            if self._serve_web:
+                self._web = web.AppRunner(build_web_app(self), access_log=None)
+                await self._web.setup()
+                await web.TCPSite(self._web, self.config.web.host, self.config.web.port).start()
         except BaseException:
             await self.stop()
             raise
-        self._spawn(self.policy.watch(POLICY_WATCH_SECONDS))
+        self.spawn(self.policy.watch(POLICY_WATCH_SECONDS))
 
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` alongside the relay; it is cancelled when the relay stops."""
         task = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     async def stop(self) -> None:
+        for hook in self.on_stopping:
+            await hook()
         self.listening = False
         for task in self._tasks:
             task.cancel()
@@ -146,6 +156,8 @@ class Relay:
             else:
                 self._apply(fresh)
         await asyncio.to_thread(self.policy.reload)
+        for hook in self.on_reload:
+            hook()
 
     def _apply(self, fresh: Config) -> None:
         """Take what can change while running; name what needs a restart."""
@@ -177,7 +189,7 @@ class Relay:
         await self.start()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        loop.add_signal_handler(signal.SIGHUP, lambda: self._spawn(self.reload()))
+        loop.add_signal_handler(signal.SIGHUP, lambda: self.spawn(self.reload()))
         try:
             if on_started is not None:
                 result = on_started(self)

@@ -127,6 +127,9 @@ class Config:
     notify: NotifyConfig = NotifyConfig()
     log: LogConfig = LogConfig()
     policy: str = "policies/default.yaml"
+    processes: int = 1
+    """Relay processes sharing the SMTP listeners (SO_REUSEPORT, Linux): each runs SMTP,
+    inspection and delivery on its own core. The first also serves the web side."""
     run_without_policy: bool = False
     """True: a missing policy file means no inspection at all (every message passes). False:
     a missing policy file refuses the start, so a relay never runs uninspected by accident."""

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import signal
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from mailguard.app import Relay
+from mailguard.config import Config
 from mailguard.config_load import load_config
 from mailguard.errors import ConfigError, PolicyError, StoreUnavailable
 from mailguard.logs import configure_logging
+from mailguard.workers import Workers, as_worker, stop_when_orphaned, worker_ports
 
 
 def register(subparsers: Any) -> None:
@@ -33,9 +38,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"mailguard serve: bad config: {exc}", file=sys.stderr)
         return 2
     configure_logging(config.log)
-    relay = Relay(config)
+    ports = worker_ports()
+    if ports is not None:
+        relay = Relay(as_worker(config, ports), reuse_port=True, serve_web=False)
+        on_started = _watch_supervisor(os.getppid())
+    elif config.processes > 1:
+        relay = Relay(config, reuse_port=True)
+        on_started = _with_workers(args.config, config)
+    else:
+        relay, on_started = Relay(config), _announce
     try:
-        asyncio.run(relay.run(on_started=_announce))
+        asyncio.run(relay.run(on_started=on_started))
     except (PolicyError, StoreUnavailable) as exc:
         print(f"mailguard serve: cannot start: {exc}", file=sys.stderr)
         return 2
@@ -43,6 +56,22 @@ def run(args: argparse.Namespace) -> int:
         print(f"mailguard serve: cannot start: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _watch_supervisor(parent: int) -> Callable[[Relay], None]:
+    return lambda relay: relay.spawn(stop_when_orphaned(parent))
+
+
+def _with_workers(config_path: str | None, config: Config) -> Callable[[Relay], None]:
+    workers = Workers(config_path, config.processes - 1, config.smtp.shutdown_grace_seconds + 15)
+
+    def started(relay: Relay) -> None:
+        relay.on_reload.append(lambda: workers.forward(signal.SIGHUP))
+        relay.on_stopping.append(workers.stop)
+        workers.start([port for _, port in relay.smtp_addresses])
+        _announce(relay)
+
+    return started
 
 
 def _announce(relay: Relay) -> None:
@@ -53,4 +82,5 @@ def _announce(relay: Relay) -> None:
         out = f"SMTP to {config.upstream.host}:{config.upstream.port}"
     else:
         out = f"the Maildir {config.upstream.maildir}"
-    print(f"mailguard: SMTP on {smtp}; web on {web}; delivering to {out}", flush=True)
+    procs = f" ({config.processes} processes)" if config.processes > 1 else ""
+    print(f"mailguard: SMTP on {smtp}{procs}; web on {web}; delivering to {out}", flush=True)
