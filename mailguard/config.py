@@ -111,6 +111,13 @@ class NotifyConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ApprovalConfig:
+    sweep_seconds: float = 5.0
+    """How often held and delayed messages are checked for timeouts, delays that ran out and
+    escalations. Each replica sweeps; conditional transitions make each message happen once."""
+
+
+@dataclass(frozen=True, slots=True)
 class LogConfig:
     level: str = "info"
     format: Literal["auto", "json", "console"] = "auto"
@@ -125,6 +132,7 @@ class Config:
     delivery: DeliveryConfig = DeliveryConfig()
     web: WebConfig = WebConfig()
     notify: NotifyConfig = NotifyConfig()
+    approval: ApprovalConfig = ApprovalConfig()
     log: LogConfig = LogConfig()
     policy: str = "policies/default.yaml"
     processes: int = 1

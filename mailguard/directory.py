@@ -77,14 +77,30 @@ class Directory:
         return tuple(found.values())
 
     def namesakes(self, contact: Contact) -> tuple[Contact, ...]:
-        """Other contacts (other addresses) who share ``contact``'s family name."""
+        """Other contacts (other addresses) who share ``contact``'s family name.
+
+        Written forms and katakana readings are compared as they are; romaji keys only when
+        one of the two is known in Latin letters alone. Romaji keys drop long vowels, so
+        大野 (オオノ) and 小野 (オノ) share ``ono`` but are different names, while ``Ohno``
+        could be either.
+        """
         found = {
             c.email: c
             for key in contact.name.family
             for c in self._by_family.get(key, ())
-            if c.email != contact.email
+            if c.email != contact.email and _same_family(contact, c)
         }
         return tuple(found.values())
+
+
+def _same_family(a: Contact, b: Contact) -> bool:
+    if _latin_only(a) or _latin_only(b):
+        return bool(a.name.family & b.name.family)
+    return any(not key.isascii() for key in a.name.family & b.name.family)
+
+
+def _latin_only(contact: Contact) -> bool:
+    return all(key.isascii() for key in contact.name.family)
 
 
 def load_directory(paths: Sequence[Path]) -> Directory:

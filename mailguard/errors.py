@@ -9,6 +9,12 @@
     │   └── InvalidTransition    a state change not in ``states.TRANSITIONS`` (a bug)
     ├── DeliveryError            an upstream attempt failed (carries per-recipient replies)
     ├── TokenError               an approval link is forged, expired or for another message
+    │   ├── TokenForged          not signed with our key, or mangled in transit
+    │   ├── TokenExpired         signed by us, but past its lifetime
+    │   ├── TokenWrongMessage    signed by us for a different message
+    │   └── TokenWrongRole       a sender's link used where an approver's is needed, etc.
+    ├── DecisionRefused          this person may not decide this message (the sender, a stranger)
+    │   └── UnknownMessage       there is no message with this id
     └── UserFileError            the users file is unreadable or malformed
 
 Low-level errors (sqlite3, asyncpg, aiosmtplib, yaml) are converted where they enter, with
@@ -64,6 +70,41 @@ class TokenError(MailguardError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
+
+
+class TokenForged(TokenError):
+    def __init__(self) -> None:
+        super().__init__("This link is not valid: it was not issued by mailguard or was altered.")
+
+
+class TokenExpired(TokenError):
+    def __init__(self) -> None:
+        super().__init__("This link has expired. Ask for the message to be shown to you again.")
+
+
+class TokenWrongMessage(TokenError):
+    def __init__(self) -> None:
+        super().__init__("This link belongs to a different message.")
+
+
+class TokenWrongRole(TokenError):
+    def __init__(self, role: str) -> None:
+        self.role = role
+        super().__init__(f"This link was issued to a {role}, and cannot be used here.")
+
+
+class DecisionRefused(MailguardError):
+    """A decision this person may not take; ``reason`` is shown to them."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class UnknownMessage(DecisionRefused):
+    def __init__(self, message_id: str) -> None:
+        self.message_id = message_id
+        super().__init__(f"There is no message {message_id}.")
 
 
 class UserFileError(MailguardError):

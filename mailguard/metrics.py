@@ -63,8 +63,8 @@ held_messages = Gauge(
 )
 decisions = Counter(
     "mailguard_decisions",
-    "Outcomes of held and delayed messages (released, rejected, withdrawn, timed_out, sent_now), "
-    "and whether the approver acted within the quick threshold (quick: true or false).",
+    "Outcomes of held and delayed messages (released, rejected, withdrawn, timed_out, sent_now); "
+    "quick is yes when the decision came within seconds of opening the page (hardly read).",
     ["outcome", "quick"],
     registry=REGISTRY,
 )
@@ -125,7 +125,7 @@ for _result in ("delivered", "deferred", "bounced"):
 for _result in ("ok", "failed"):
     policy_reloads.labels(_result)
 for _outcome in ("released", "rejected", "withdrawn", "timed_out", "sent_now"):
-    for _quick in ("true", "false"):
+    for _quick in ("yes", "no"):
         decisions.labels(_outcome, _quick)
 for _state in State:
     queue_depth.labels(_state.value)

@@ -46,10 +46,17 @@ def _run_sql(sql: str) -> None:
 
 @contextmanager
 def fresh_schema() -> Iterator[str]:
-    """Yield a DSN whose ``search_path`` is a new empty schema."""
+    """Yield a DSN whose ``search_path`` is a new empty schema; its sessions carry the schema's
+    name as ``application_name``, so a test can terminate its own backends and nobody else's
+    (several test runs share this server)."""
     schema = f"mg_test_{secrets.token_hex(6)}"
     _run_sql(f"CREATE SCHEMA {schema}")
     try:
-        yield f"{BASE_DSN}?search_path={schema}"
+        yield f"{BASE_DSN}?search_path={schema}&application_name={schema}"
     finally:
         _run_sql(f"DROP SCHEMA {schema} CASCADE")
+
+
+def schema_of(dsn: str) -> str:
+    """The test schema (and ``application_name``) of a DSN made by ``fresh_schema``."""
+    return dsn.rsplit("application_name=", 1)[1]

@@ -36,12 +36,21 @@ class CheckSettings:
 def build_checks(settings: CheckSettings) -> Check:
     """Build every check once; the result runs them all on one message."""
     # Imported here: the check modules import CheckSettings from this module.
-    from mailguard.checks import bulk_visible_recipients, external_recipient
+    from mailguard.checks import (
+        bulk_visible_recipients,
+        external_recipient,
+        lookalike_domain,
+        name_mismatch,
+        surname_ambiguity,
+    )
 
     checks: tuple[Check, ...] = tuple(
         module.make(settings)
         for module in (
             external_recipient,
+            lookalike_domain,
+            surname_ambiguity,
+            name_mismatch,
             bulk_visible_recipients,
         )
     )

@@ -19,7 +19,6 @@ _PREFIXES: tuple[tuple[bytes, str], ...] = (
     (b"7z\xbc\xaf\x27\x1c", "application/x-7z-compressed"),
     (LNK_MAGIC, "application/x-ms-shortcut"),
     (TNEF_MAGIC, "application/ms-tnef"),
-    (b"MZ", "application/x-msdownload"),
     (b"\x7fELF", "application/x-executable"),
     (b"\xfe\xed\xfa\xce", "application/x-mach-binary"),
     (b"\xfe\xed\xfa\xcf", "application/x-mach-binary"),
@@ -75,6 +74,8 @@ def sniff_type(data: bytes) -> str:
     for magic, mime in _PREFIXES:
         if data.startswith(magic):
             return mime
+    if data.startswith(b"MZ") and b"\x00" in data[2:64]:
+        return "application/x-msdownload"  # the NUL keeps a text file starting "MZ" out
     if b"%PDF-" in data[:1024]:
         return "application/pdf"  # readers accept junk before the header; so must we
     if data.startswith(b"\xca\xfe\xba\xbe"):

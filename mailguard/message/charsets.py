@@ -78,6 +78,16 @@ def decode_bytes(data: bytes, charset: str | None = None) -> tuple[str, bool]:
     return data.decode("utf-8", errors="replace"), False
 
 
+def to_bytes(text: str) -> bytes:
+    """Text that may hold surrogate-escaped raw bytes -> bytes, whatever else it holds."""
+    for codec, errors in (("ascii", "surrogateescape"), ("utf-8", "surrogateescape")):
+        try:
+            return text.encode(codec, errors)
+        except UnicodeEncodeError:
+            continue
+    return text.encode("utf-8", "replace")
+
+
 def decode_str_bytes(value: str) -> str:
     """Undo the ``surrogateescape`` the stdlib parser uses for raw 8-bit header bytes."""
     if value.isascii():

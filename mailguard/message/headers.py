@@ -14,7 +14,7 @@ from __future__ import annotations
 import binascii
 import re
 
-from mailguard.message.charsets import decode_bytes, decode_str_bytes
+from mailguard.message.charsets import decode_bytes, decode_str_bytes, to_bytes
 
 _ENCODED_WORD = re.compile(
     r"=\?(?P<charset>[^?*\s]+)(?:\*[^?\s]*)?\?(?P<enc>[bBqQ])\?(?P<text>[^?\s]*)\?="
@@ -37,7 +37,7 @@ def _b_decode(text: str) -> bytes:
 
 
 def _q_decode(text: str) -> bytes:
-    raw = text.replace("_", " ").encode("ascii", "surrogateescape")
+    raw = to_bytes(text.replace("_", " "))
     return _QP_HEX.sub(lambda m: bytes((int(m.group(1), 16),)), raw)
 
 

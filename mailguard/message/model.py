@@ -33,6 +33,10 @@ class Attachment:
     path: tuple[str, ...] = ()
     """Where it was found: ``("winmail.dat",)`` for a TNEF member, ``("fwd.eml",)`` for an
     attachment of a nested message."""
+    inline: bool = False
+    """Part of the body rather than a file the sender attached: an image in a
+    ``multipart/related`` body with a ``Content-ID`` (HTML signatures, pasted screenshots) and
+    no ``Content-Disposition: attachment``."""
 
 
 @dataclass(frozen=True, slots=True)

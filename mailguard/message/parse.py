@@ -1,34 +1,26 @@
 """``parse_message(raw) -> ParsedMessage``: the one entry point, total over all byte strings.
 
-We parse with ``email`` and ``policy.compat32``: it is several times faster than
-``policy.default`` (whose header objects dominate the cost of a small mail) and it never raises
-while parsing headers; everything it leaves undecoded is decoded by ``headers``/``charsets``.
-Every step that could meet garbage is wrapped, and the walk is bounded by ``Limits`` so a
-hostile message costs bounded time and memory. What could not be read is written down in
-``defects`` for the approver, never raised.
+Structure comes from ``mime`` (bodies sliced with ``bytes.find``, header blocks parsed by the
+stdlib with ``compat32``, which is several times faster than ``policy.default`` and never
+raises on odd headers); everything ``compat32`` leaves undecoded is decoded by
+``headers``/``charsets``/``parts``. The walk is bounded by ``Limits`` (depth, parts, decoded
+bytes), and children are only split when reached, so a hostile message costs bounded time and
+memory. What could not be read is written down in ``defects`` for the approver, never raised.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from email import message_from_bytes
 from email.message import Message
-from email.policy import compat32
 
-from mailguard.formats.sniff import sniff_type
+from mailguard.formats.sniff import TNEF_MAGIC, sniff_type
 from mailguard.message.addresses import parse_address_header
 from mailguard.message.charsets import decode_bytes
 from mailguard.message.headers import decode_header_text, decode_unencoded, unfold
 from mailguard.message.html_text import html_to_text
-from mailguard.message.model import Attachment, ParsedMessage
-from mailguard.message.parts import (
-    content_type,
-    header_str,
-    part_charset,
-    part_filename,
-    raw_payload,
-)
+from mailguard.message.mime import RawPart, split_multipart, split_part
+from mailguard.message.model import Address, Attachment, ParsedMessage
+from mailguard.message.parts import content_type, header_str, part_charset, part_filename
 from mailguard.message.payload import decode_transfer
 from mailguard.message.tnef import tnef_members
 
@@ -42,43 +34,59 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
-_ADDRESS_HEADERS = ("from", "to", "cc", "bcc")
 _TNEF_TYPES = ("application/ms-tnef", "application/vnd.ms-tnef")
 _NESTED_TYPES = ("message/rfc822", "message/global")
-_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+_BODY_TYPES = ("text/plain", "text/html")
 
 
 def parse_message(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedMessage:
     walker = _Walker(limits)
+    root = split_part(raw)
     try:
-        root = message_from_bytes(raw, policy=compat32)
         walker.walk(root, depth=0, path=(), own=True)
-    except Exception as exc:  # the stdlib parser is not total either (deep nesting recursion)
-        walker.note(f"body could not be parsed ({type(exc).__name__}); headers only")
-        root = _headers_only(raw)
-    headers = _raw_headers(root)
+    except Exception as exc:  # a bug met on hostile input must not lose the headers
+        walker.note(f"body could not be fully parsed ({type(exc).__name__})")
+    try:
+        fields = _header_fields(root.headers)
+    except Exception as exc:  # decoding is defensive throughout; this is the last net
+        walker.note(f"headers could not be decoded ({type(exc).__name__})")
+        fields = _HeaderFields((), (), (), (), "", "")
     text = walker.text
     if text is None and walker.html is not None:
         text = html_to_text(walker.html)[: limits.max_text_chars]
     return ParsedMessage(
+        from_=fields.from_,
+        to=fields.to,
+        cc=fields.cc,
+        bcc=fields.bcc,
+        subject=fields.subject,
+        text=text or "",
+        attachments=tuple(walker.attachments),
+        defects=tuple(walker.defects),
+        message_id=fields.message_id,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _HeaderFields:
+    from_: tuple[Address, ...]
+    to: tuple[Address, ...]
+    cc: tuple[Address, ...]
+    bcc: tuple[Address, ...]
+    subject: str
+    message_id: str
+
+
+def _header_fields(msg: Message) -> _HeaderFields:
+    headers = _raw_headers(msg)
+    return _HeaderFields(
         from_=parse_address_header(headers.get("from", [])),
         to=parse_address_header(headers.get("to", [])),
         cc=parse_address_header(headers.get("cc", [])),
         bcc=parse_address_header(headers.get("bcc", [])),
         subject=_single_line(headers.get("subject", [""])[0]),
-        text=text or "",
-        attachments=tuple(walker.attachments),
-        defects=tuple(walker.defects),
         message_id=unfold(headers.get("message-id", [""])[0]).strip(),
     )
-
-
-def _headers_only(raw: bytes) -> Message:
-    head = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)[0]
-    try:
-        return message_from_bytes(head + b"\n\n", policy=compat32)
-    except Exception:
-        return Message(policy=compat32)
 
 
 def _raw_headers(msg: Message) -> dict[str, list[str]]:
@@ -111,7 +119,9 @@ class _Walker:
         if defect not in self.defects and len(self.defects) < 50:
             self.defects.append(defect)
 
-    def walk(self, part: Message, depth: int, path: tuple[str, ...], own: bool) -> None:
+    def walk(
+        self, part: RawPart, depth: int, path: tuple[str, ...], own: bool, related: bool = False
+    ) -> None:
         self.parts += 1
         if self.parts > self.limits.max_parts:
             self.note(f"more than {self.limits.max_parts} parts; the rest was not inspected")
@@ -119,75 +129,93 @@ class _Walker:
         if depth > self.limits.max_depth:
             self.note(f"nested deeper than {self.limits.max_depth}; deeper parts not inspected")
             return
-        for defect in getattr(part, "defects", ()):
-            self.note(_CAMEL.sub(" ", type(defect).__name__.removesuffix("Defect")).lower())
-        ctype = content_type(part)
-        if ctype in _NESTED_TYPES:
+        for defect in part.defects:
+            self.note(defect)
+        ctype = content_type(part.headers)
+        encoding = header_str(part.headers, "content-transfer-encoding").strip().lower()
+        if ctype in _NESTED_TYPES and encoding not in ("base64", "quoted-printable"):
             self._nested(part, depth, path)
-            return
-        if part.is_multipart():
-            payload = part.get_payload()
-            for sub in payload if isinstance(payload, list) else ():
-                if isinstance(sub, Message):
-                    self.walk(sub, depth + 1, path, own)
-            return
-        self._leaf(part, ctype, path, own)
+        elif ctype.startswith("multipart/"):
+            self._multipart(part, ctype, depth, path, own)
+        else:
+            self._leaf(part, ctype, path, own, related)
 
-    def _nested(self, part: Message, depth: int, path: tuple[str, ...]) -> None:
-        payload = part.get_payload()
-        inner = payload[0] if isinstance(payload, list) and payload else None
-        if not isinstance(inner, Message):
-            self._leaf(part, "application/octet-stream", path, own=False)
+    def _multipart(
+        self, part: RawPart, ctype: str, depth: int, path: tuple[str, ...], own: bool
+    ) -> None:
+        boundary = _boundary(part.headers)
+        if not boundary:
+            self.note("multipart without a boundary")
+            self._leaf(part, "text/plain", path, own)
             return
-        name = part_filename(part) or _eml_name(inner)
-        try:
-            data = inner.as_bytes(policy=compat32)
-        except Exception:  # re-serialising garbage can fail; the parts are still walked
-            data = b""
-            self.note("a nested message could not be re-serialised")
-        self.decoded += len(data)
-        self._add(name, "message/rfc822", data, path)
+        room = max(1, self.limits.max_parts - self.parts + 1)
+        bodies, defects = split_multipart(part.body, boundary, room)
+        for defect in defects:
+            self.note(defect)
+        for body in bodies:
+            child = split_part(body)
+            if ctype == "multipart/digest" and child.headers.get("content-type") is None:
+                child.headers.set_default_type("message/rfc822")
+            self.walk(child, depth + 1, path, own, ctype == "multipart/related")
+
+    def _nested(self, part: RawPart, depth: int, path: tuple[str, ...]) -> None:
+        inner = split_part(part.body)
+        name = part_filename(part.headers) or _eml_name(inner.headers)
+        if self.decoded + len(part.body) > self.limits.max_decoded_bytes:
+            self.note(f"{name}: not kept, total decoded size limit reached")
+            self._add(name, "message/rfc822", b"", path, size_only=len(part.body))
+        else:
+            self.decoded += len(part.body)
+            self._add(name, "message/rfc822", part.body, path)
         self.walk(inner, depth + 1, (*path, name), own=False)
 
-    def _leaf(self, part: Message, ctype: str, path: tuple[str, ...], own: bool) -> None:
-        filename = part_filename(part)
-        disposition = header_str(part, "content-disposition").split(";")[0].strip().lower()
-        is_body = (
-            own
-            and ctype in ("text/plain", "text/html")
-            and not filename
-            and disposition != "attachment"
-        )
-        if not is_body and not filename and ctype.startswith("text/") and not own:
-            return  # a nested message's own text: covered by the message attachment
+    def _leaf(
+        self, part: RawPart, ctype: str, path: tuple[str, ...], own: bool, related: bool = False
+    ) -> None:
+        filename = part_filename(part.headers)
+        disposition = header_str(part.headers, "content-disposition").split(";")[0].strip()
+        is_attachment = bool(filename) or disposition.lower() == "attachment"
+        if ctype in _BODY_TYPES and not is_attachment:
+            if own:
+                self._body(part, ctype)
+            return  # a nested message's own text is covered by the message attachment
         data = self._decode(part, filename or ctype)
         if data is None:
-            self._add(filename, ctype, b"", path, size_only=len(raw_payload(part)))
+            self._add(filename, ctype, b"", path, size_only=len(part.body))
             return
-        if is_body:
-            self._body(ctype, data, part_charset(part))
-            return
-        self._add(filename, ctype, data, path)
-        if ctype in _TNEF_TYPES or data.startswith(b"\x78\x9f\x3e\x22"):
+        inline = (
+            related
+            and disposition.lower() != "attachment"
+            and bool(header_str(part.headers, "content-id").strip())
+            and sniff_type(data[:64]).startswith("image/")
+        )
+        self._add(filename, ctype, data, path, inline=inline)
+        if ctype in _TNEF_TYPES or data.startswith(TNEF_MAGIC):
             self._tnef(filename or "winmail.dat", data, path)
 
-    def _decode(self, part: Message, label: str) -> bytes | None:
-        raw = raw_payload(part)
-        if self.decoded + len(raw) > self.limits.max_decoded_bytes:
+    def _decode(self, part: RawPart, label: str) -> bytes | None:
+        if self.decoded + len(part.body) > self.limits.max_decoded_bytes:
             self.note(f"{label}: not decoded, total decoded size limit reached")
             return None
-        data, defect = decode_transfer(raw, header_str(part, "content-transfer-encoding"))
+        encoding = header_str(part.headers, "content-transfer-encoding")
+        data, defect = decode_transfer(part.body, encoding)
         if defect:
             self.note(f"{label}: {defect}")
         self.decoded += len(data)
         return data
 
-    def _body(self, ctype: str, data: bytes, charset: str) -> None:
-        if ctype == "text/plain" and self.text is None:
-            text = decode_bytes(data, charset)[0][: self.limits.max_text_chars]
+    def _body(self, part: RawPart, ctype: str) -> None:
+        if (self.text if ctype == "text/plain" else self.html) is not None:
+            return
+        data = self._decode(part, ctype)
+        if data is None:
+            return
+        text = decode_bytes(data[: self.limits.max_text_chars * 4], part_charset(part.headers))[0]
+        if ctype == "text/plain":
+            text = text[: self.limits.max_text_chars]
             self.text = text.replace("\r\n", "\n").replace("\r", "\n")
-        elif ctype == "text/html" and self.html is None:
-            self.html = decode_bytes(data[: self.limits.max_text_chars * 4], charset)[0]
+        else:
+            self.html = text
 
     def _tnef(self, container: str, data: bytes, path: tuple[str, ...]) -> None:
         members, defect = tnef_members(data)
@@ -204,6 +232,7 @@ class _Walker:
         data: bytes,
         path: tuple[str, ...],
         size_only: int | None = None,
+        inline: bool = False,
     ) -> None:
         self.attachments.append(
             Attachment(
@@ -213,10 +242,18 @@ class _Walker:
                 size=len(data) if size_only is None else size_only,
                 data=data,
                 path=path,
+                inline=inline,
             )
         )
 
 
-def _eml_name(inner: Message) -> str:
-    name = _single_line(decode_unencoded(header_str(inner, "subject")))
+def _boundary(headers: Message) -> str:
+    try:
+        return headers.get_boundary() or ""
+    except Exception:  # a Content-Type whose parameters the stdlib cannot split
+        return ""
+
+
+def _eml_name(headers: Message) -> str:
+    name = _single_line(decode_unencoded(header_str(headers, "subject")))
     return f"{name[:80] or 'message'}.eml"

@@ -45,7 +45,10 @@ def part_filename(part: Message) -> str:
             continue
         if isinstance(value, tuple):
             charset, _language, text = value
-            raw = text.encode("latin-1", "surrogateescape")
+            try:
+                raw = text.encode("latin-1", "surrogateescape")
+            except UnicodeEncodeError:  # already text (a malformed continuation mix)
+                raw = text.encode("utf-8", "replace")
             name = decode_header_text(decode_bytes(raw, charset or "utf-8")[0])
         else:
             name = decode_header_text(value)
@@ -64,20 +67,3 @@ def _param(part: Message, param: str, header: str) -> str | tuple[str, str, str]
         charset, language, text = value
         return (str(charset or ""), str(language or ""), str(text))
     return None if value is None else str(value)
-
-
-def raw_payload(part: Message) -> bytes:
-    """The undecoded body bytes of a leaf part (8-bit bytes restored from surrogates).
-
-    Reads ``_payload`` because ``get_payload()`` "helpfully" decodes 8-bit text with the
-    declared charset and ``errors="replace"``, destroying CP932 characters in mail labelled
-    Shift_JIS; ``_payload`` has been compat32's storage for as long as it has existed."""
-    payload = getattr(part, "_payload", None)
-    if isinstance(payload, bytes):
-        return payload
-    if not isinstance(payload, str):
-        return b""
-    try:
-        return payload.encode("ascii", "surrogateescape")
-    except UnicodeEncodeError:
-        return payload.encode("utf-8", "surrogateescape")

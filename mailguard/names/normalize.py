@@ -25,11 +25,22 @@ from mailguard.names.variants import fold_variants
 
 _SEPARATORS = re.compile(r"[\s\u200b-\u200d\u2060\ufeff・·=＝]+")
 
-JAPANESE_HONORIFICS: tuple[str, ...] = (
-    "様", "さま", "サマ", "さん", "サン", "殿", "どの", "ドノ", "先生", "せんせい", "センセイ",
-    "御中", "各位", "君", "くん", "クン", "ちゃん", "チャン", "氏", "宛", "宛て", "へ",
+_TITLES = (
+    "部長", "課長", "係長", "社長", "室長", "所長", "店長", "会長", "専務", "常務", "主任",
+    "教授", "院長", "理事長", "支店長", "事業部長", "本部長", "次長", "取締役",
 )  # fmt: skip
-"""Suffixes after a Japanese name (``へ`` as in ``鈴木さんへ``)."""
+JAPANESE_HONORIFICS: tuple[str, ...] = tuple(
+    sorted(
+        {
+            "様", "さま", "サマ", "さん", "サン", "殿", "どの", "ドノ", "先生", "せんせい",
+            "センセイ", "御中", "各位", "君", "くん", "クン", "ちゃん", "チャン", "氏", "宛",
+            "宛て", "へ", *_TITLES,
+        },
+        key=lambda h: (-len(h), h),
+    )
+)  # fmt: skip
+"""Suffixes after a Japanese name, longest first (``へ`` as in ``鈴木さんへ``; job titles as
+in ``鈴木部長``, which Japanese mail uses in place of 様)."""
 
 _LATIN_SUFFIXES = frozenset({"san", "sama", "sensei", "kun", "chan", "dono"})
 _LATIN_PREFIXES = frozenset(

@@ -72,6 +72,14 @@ class PersonName:
         display = " ".join(part for part in (family.strip(), given.strip()) if part)
         return cls(display=display, family=fam, given=giv, full=full)
 
+    @classmethod
+    def from_written(cls, written: str) -> PersonName:
+        """A person known only by a written name (a To display name such as ``"鈴木 一郎"`` or
+        ``"Ichiro Suzuki"``): first word as family, the rest as given, and since Western
+        order is just as likely, fitting is order-blind for romaji anyway."""
+        words = name_tokens(written, casefold=False)
+        return cls.build(words[0] if words else "", " ".join(words[1:]))
+
     def fit(self, named: NamedPerson) -> Fit:
         """How specifically ``named`` points at this person (``Fit.NONE``: not at all)."""
         if named.keys & self.full:

@@ -24,7 +24,12 @@ _READ_ONLY_SQLSTATE = "25006"
 
 
 def is_outage(exc: BaseException) -> bool:
-    if isinstance(exc, OSError | asyncio.TimeoutError | asyncpg.InterfaceError):
+    # InternalClientError: a connection the server closed while it sat idle in the pool (its
+    # FATAL arrived between queries) refuses the next query before the loss is noticed.
+    transport = (
+        OSError | asyncio.TimeoutError | asyncpg.InterfaceError | asyncpg.InternalClientError
+    )
+    if isinstance(exc, transport):
         return True
     if isinstance(exc, asyncpg.PostgresError):
         sqlstate = str(getattr(exc, "sqlstate", "") or "")

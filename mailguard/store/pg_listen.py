@@ -1,8 +1,8 @@
 """Wake delivery workers on every replica when a message becomes claimable.
 
-One dedicated connection per replica ``LISTEN``s on ``mailguard_work``; the store sends
-``pg_notify`` in the same transaction that queues a message, so the notification arrives at
-COMMIT and never before the row is visible. The listener reconnects by itself when its
+One dedicated connection per replica ``LISTEN``s on ``mailguard_work``; the store's
+``Announcer`` sends ``pg_notify`` after the COMMIT that queued a message, so a worker never
+wakes before the row is visible. The listener reconnects by itself when its
 connection drops (a database restart, ``pg_terminate_backend``); after a reconnect it wakes the
 workers once, since notifications sent while it was away are lost. Workers also poll with a
 timeout, so a missed wake-up only costs latency, never a message.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
@@ -106,3 +107,37 @@ class WorkListener:
             log.info("store.listener_reconnected")
             self._work.set()
             return
+
+
+class Announcer:
+    """Send one NOTIFY per burst of new work, outside the transactions that made it.
+
+    A NOTIFY inside a transaction takes a database-wide lock at COMMIT, serialising every
+    committing writer. Sent afterwards, and coalesced (pokes during a send cause exactly one
+    more), a burst of a hundred adds costs one or two notifications. A failed send is logged
+    and dropped: the other replicas' workers still poll.
+    """
+
+    def __init__(self, send: Callable[[], Awaitable[None]]) -> None:
+        self._send = send
+        self._pending = False
+        self._task: asyncio.Task[None] | None = None
+
+    def poke(self) -> None:
+        self._pending = True
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def close(self) -> None:
+        if self._task is not None:
+            with contextlib.suppress(Exception):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while self._pending:
+            self._pending = False
+            try:
+                await self._send()
+            except Exception as exc:  # a lost wake-up costs latency, never mail
+                log.warning("store.notify_failed", error=str(exc), outage=is_outage(exc))

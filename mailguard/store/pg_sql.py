@@ -40,7 +40,13 @@ def compile_query(sql: str) -> Query:
     return Query(_PARAM.sub(position, sql), tuple(names))
 
 
-QUERIES: Mapping[str, Query] = {
-    name: compile_query(sql)
-    for name, sql in load_queries("mailguard.store", "sql/postgres.sql").items()
+_SQL = load_queries("mailguard.store", "sql/postgres.sql")
+
+QUERIES: Mapping[str, Query] = {name: compile_query(sql) for name, sql in _SQL.items()}
+
+AUDITED: Mapping[str, Query] = {
+    name: compile_query(f"WITH changed AS (\n{_SQL[name]}\n)\n{_SQL['audit_changed']}")
+    for name in ("insert_message", "transition", "finish", "mark_escalated")
 }
+"""Each write with its audit record as one statement (one round trip, one implicit
+transaction); it returns the message id only when the write matched its row."""

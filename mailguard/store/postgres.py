@@ -12,18 +12,20 @@ How replicas cooperate, all through the database:
 * Every state change is ``UPDATE ... WHERE id = $1 AND state = $2 RETURNING``, committed with
   its audit record: when the sweepers of two replicas both see a timed-out hold in ``due``,
   exactly one transition wins and only the winner acts on it. ``mark_escalated`` likewise.
-* A message that becomes claimable is announced with ``pg_notify`` inside its transaction, so
-  workers on every replica wake at COMMIT (``pg_listen``). The channel is per schema, so two
-  installations sharing a database do not wake each other.
-* ``add`` returns after COMMIT with ``synchronous_commit`` on: the WAL is flushed before the
-  relay says 250. Concurrent adds on separate pool connections share WAL flushes (PostgreSQL's
-  own group commit), so unlike SQLite there is no batching writer here.
+* A message that becomes claimable is announced with ``pg_notify`` right after its COMMIT
+  (bursts coalesced into one), so workers on every replica wake (``pg_listen``). The channel
+  is per schema, so two installations sharing a database do not wake each other.
+* Each write and its audit record are one statement (a data-modifying CTE): one round trip,
+  one implicit transaction. ``add`` returns after COMMIT with ``synchronous_commit`` on, so the
+  WAL is flushed before the relay says 250. Concurrent adds on separate pool connections share
+  WAL flushes (PostgreSQL's own group commit), so unlike SQLite there is no batching writer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import asyncpg
 
@@ -32,7 +34,8 @@ from mailguard.states import INITIAL, State
 from mailguard.store import pg_migrate
 from mailguard.store.base import AttemptResult, AuditEvent, NewMessage, StoredMessage
 from mailguard.store.pg_errors import translated
-from mailguard.store.pg_listen import CHANNEL, WorkListener
+from mailguard.store.pg_listen import CHANNEL, Announcer, WorkListener
+from mailguard.store.pg_sql import AUDITED
 from mailguard.store.pg_sql import QUERIES as Q
 from mailguard.store.rows import (
     audit_from_row,
@@ -62,12 +65,13 @@ class PostgresStore:
             "dsn": dsn,
             "timeout": connect_timeout,
             "command_timeout": command_timeout,
-            "server_settings": {"synchronous_commit": "on", "application_name": "mailguard"},
+            "server_settings": _server_settings(dsn),
         }
         self._pool_size = pool_size
         self._pool: Any = None
         self._channel = CHANNEL
         self._listener: WorkListener | None = None
+        self._announcer = Announcer(self._notify)
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -90,6 +94,7 @@ class PostgresStore:
         await self._listener.start()
 
     async def close(self) -> None:
+        await self._announcer.close()
         if self._listener is not None:
             await self._listener.close()
             self._listener = None
@@ -108,12 +113,9 @@ class PostgresStore:
     async def add(self, message: NewMessage, audit: AuditEvent) -> None:
         if message.state not in INITIAL:
             raise InvalidTransition(f"a message cannot be stored as {message.state.value}")
-        with translated("storing a message"):
-            async with self._acquire() as conn, conn.transaction():
-                await self._run(conn, "insert_message", message_params(message))
-                await self._run(conn, "insert_audit", audit_params_for(audit, None, message.state))
-                await self._announce(conn, message.id, message.state)
-        self._wake(message.state)
+        audit_row = audit_params_for(audit, None, message.state)
+        await self._write_with_audit("insert_message", message_params(message), audit_row)
+        self._made_work(message.state)
 
     async def transition(
         self,
@@ -135,39 +137,34 @@ class PostgresStore:
             decided_by=decided_by,
             decision_comment=decision_comment,
         )
-        won = await self._update_with_audit("transition", params, audit, old, new)
-        self._wake(new if won else None)
+        won = await self._write_with_audit("transition", params, audit_params_for(audit, old, new))
+        if won:
+            self._made_work(new)
         return won
 
     async def mark_escalated(self, message_id: str, audit: AuditEvent) -> bool:
         params = {"id": message_id, "at": audit.at}
-        return await self._update_with_audit("mark_escalated", params, audit)
+        return await self._write_with_audit("mark_escalated", params, audit_params_for(audit))
 
     async def finish(
         self, message_id: str, owner: str, result: AttemptResult, audit: AuditEvent
     ) -> bool:
         params = finish_params(message_id, owner, result, audit)
-        won = await self._update_with_audit("finish", params, audit, State.DELIVERING, result.state)
-        self._wake(result.state if won else None)
+        audit_row = audit_params_for(audit, State.DELIVERING, result.state)
+        won = await self._write_with_audit("finish", params, audit_row)
+        if won:
+            self._made_work(result.state)
         return won
 
-    async def _update_with_audit(
-        self,
-        query: str,
-        params: dict[str, Any],
-        audit: AuditEvent,
-        old: State | None = None,
-        new: State | None = None,
+    async def _write_with_audit(
+        self, query: str, params: dict[str, Any], audit_row: dict[str, Any]
     ) -> bool:
-        """The conditional update, its audit record and its wake-up: all or nothing."""
-        with translated("changing a message's state"):
-            async with self._acquire() as conn, conn.transaction():
-                if await conn.fetchval(Q[query].sql, *Q[query].args(params)) is None:
-                    return False
-                await self._run(conn, "insert_audit", audit_params_for(audit, old, new))
-                if new is not None:
-                    await self._announce(conn, params["id"], new)
-        return True
+        """One statement: the (conditional) write and, iff it matched, its audit record."""
+        statement = AUDITED[query]
+        args = statement.args({**params, **{f"audit_{k}": v for k, v in audit_row.items()}})
+        with translated(f"writing ({query})"):
+            async with self._acquire() as conn:
+                return await conn.fetchval(statement.sql, *args) is not None
 
     async def claim(
         self, owner: str, now: float, lease_seconds: float, limit: int
@@ -252,11 +249,22 @@ class PostgresStore:
     ) -> list[StoredMessage]:
         return [message_from_row(row) for row in await self._fetch(query, params, what)]
 
-    async def _announce(self, conn: Any, message_id: str, state: State) -> None:
-        if state in _WORK_STATES:
-            await self._run(conn, "notify_work", {"channel": self._channel, "id": message_id})
-
-    def _wake(self, state: State | None) -> None:
-        """Wake this replica's own workers at once; the others hear the NOTIFY."""
+    def _made_work(self, state: State) -> None:
+        """Wake this replica's own workers at once, and the others' through a NOTIFY."""
         if state in _WORK_STATES and self._listener is not None:
             self._listener.wake()
+            self._announcer.poke()
+
+    async def _notify(self) -> None:
+        query = Q["notify_work"]
+        async with self._acquire() as conn:
+            await conn.execute(query.sql, *query.args({"channel": self._channel}))
+
+
+def _server_settings(dsn: str) -> dict[str, str]:
+    """WAL flushed before COMMIT returns (the 250 rule), whatever the server's default; named
+    ``mailguard`` in ``pg_stat_activity`` unless the DSN names the sessions itself."""
+    settings = {"synchronous_commit": "on"}
+    if "application_name" not in parse_qs(urlsplit(dsn).query):
+        settings["application_name"] = "mailguard"
+    return settings

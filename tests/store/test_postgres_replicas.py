@@ -16,6 +16,7 @@ from mailguard.errors import StoreUnavailable
 from mailguard.states import State
 from mailguard.store.base import AttemptResult
 from mailguard.store.postgres import PostgresStore
+from tests.pg import schema_of
 from tests.store.messages import T0 as NOW
 from tests.store.messages import event, new_message, received
 
@@ -122,14 +123,16 @@ async def test_the_listener_reconnects_after_its_backend_is_terminated(
     try:
         killed = await admin.fetchval(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE application_name = 'mailguard' AND query LIKE 'LISTEN%'"
+            "WHERE application_name = $1 AND query LIKE 'LISTEN%'",
+            schema_of(postgres_dsn),
         )
         assert killed >= 2
         await asyncio.wait_for(two.wait_for_work(30), 10)  # the reconnect itself wakes workers
         for _ in range(100):
             n = await admin.fetchval(
                 "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' "
-                "AND application_name = 'mailguard'"
+                "AND application_name = $1",
+                schema_of(postgres_dsn),
             )
             if n >= 2:
                 break
@@ -162,7 +165,8 @@ async def test_the_pool_recovers_after_its_connections_are_terminated(
     try:
         await admin.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE application_name = 'mailguard' AND pid <> pg_backend_pid()"
+            "WHERE application_name = $1 AND pid <> pg_backend_pid()",
+            schema_of(postgres_dsn),
         )
     finally:
         await admin.close()

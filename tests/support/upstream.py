@@ -42,6 +42,7 @@ class _Handler:
     rcpt_script: dict[str, list[_Script]] = field(default_factory=dict)
     data_script: list[_Script] = field(default_factory=list)
     rcpt_attempts: dict[str, int] = field(default_factory=dict)
+    data_delay: float = 0.0
 
     @staticmethod
     def _next(scripts: list[_Script]) -> str | None:
@@ -68,6 +69,8 @@ class _Handler:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.data_delay:
+            await asyncio.sleep(self.data_delay)
         with self.lock:
             reply = self._next(self.data_script)
             if reply is not None:
@@ -87,12 +90,20 @@ class _EphemeralController(Controller):  # type: ignore[misc]
 
 
 class Upstream:
-    """A started upstream server; ``stop()``/``start()`` take it down and up on one port."""
+    """A started upstream server; ``stop()``/``start()`` take it down and up on one port.
+    ``data_delay``: seconds it thinks before answering DATA (a slow MTA, so that a killed relay
+    has deliveries in flight)."""
 
-    def __init__(self, tls_context: ssl.SSLContext | None = None, **smtp_kwargs: Any) -> None:
+    def __init__(
+        self,
+        tls_context: ssl.SSLContext | None = None,
+        *,
+        data_delay: float = 0.0,
+        **smtp_kwargs: Any,
+    ) -> None:
         self.host = "127.0.0.1"
         self.port = 0
-        self._handler = _Handler()
+        self._handler = _Handler(data_delay=data_delay)
         self._tls_context = tls_context
         self._smtp_kwargs = smtp_kwargs
         self._controller: _EphemeralController | None = None

@@ -61,6 +61,23 @@ def test_several_files_merge_and_namesakes_are_found_across_variants_and_reading
     }
 
 
+def test_long_vowels_do_not_make_namesakes_unless_a_name_is_only_known_in_romaji(
+    tmp_path: Path,
+) -> None:
+    path = write(
+        tmp_path,
+        "a.csv",
+        f"{HEAD}\nbig@a.example,大野,健,オオノ,ケン,\nsmall@b.example,小野,健,オノ,ケン,\n"
+        "latin@c.example,Ohno,Ken,,,\n",
+    )
+    directory = load_directory([path])
+    big = directory.by_address("big@a.example")
+    latin = directory.by_address("latin@c.example")
+    assert big is not None and latin is not None
+    assert {c.email for c in directory.namesakes(big)} == {"latin@c.example"}
+    assert {c.email for c in directory.namesakes(latin)} == {"big@a.example", "small@b.example"}
+
+
 def test_the_same_person_in_two_files_is_accepted_once(tmp_path: Path) -> None:
     row = "ichiro@a.example,鈴木,一郎,,,\n"
     a = write(tmp_path, "a.csv", HEAD + "\n" + row)

@@ -1,7 +1,9 @@
 -- The PostgreSQL store's queries. Names and ``:name`` parameters are shared with the SQLite
--- file (postgres.py turns them into asyncpg's $n); the schema lives in migrations/postgres/.
+-- file (pg_sql.py turns them into asyncpg's $n); the schema lives in migrations/postgres/.
 -- JSON columns are jsonb, sent and read as text. Every state change is conditional on the old
 -- state (and, for workers, the lease owner) and RETURNs a row only to the caller that won.
+-- pg_sql.py wraps each write that RETURNs an id with ``audit_changed`` into one statement, so
+-- the change and its audit record commit together in a single round trip.
 
 -- name: insert_message
 INSERT INTO messages (
@@ -11,6 +13,7 @@ INSERT INTO messages (
     :id, :state, :mail_from, :rcpts::jsonb, :raw, :size, :decision::jsonb, :received_at,
     :received_at, :next_attempt_at, :hold_until, :rcpts::jsonb, :client_addr, :auth_user, :helo
 )
+RETURNING id
 
 -- name: insert_audit
 INSERT INTO audit (
@@ -19,6 +22,18 @@ INSERT INTO audit (
     :message_id, :at, :actor, :event, :from_state, :to_state, :client_addr, :user_agent,
     :comment
 )
+
+-- name: audit_changed
+-- The audit record of the row (if any) that the ``changed`` CTE wrote; its parameters are
+-- prefixed so they cannot collide with the write's (an envelope's client_addr is not the
+-- approver's).
+INSERT INTO audit (
+    message_id, at, actor, event, from_state, to_state, client_addr, user_agent, comment
+)
+SELECT id, :audit_at, :audit_actor, :audit_event, :audit_from_state, :audit_to_state,
+       :audit_client_addr, :audit_user_agent, :audit_comment
+FROM changed
+RETURNING message_id
 
 -- name: get_message
 SELECT * FROM message_meta WHERE id = :id
@@ -121,8 +136,10 @@ WHERE (:since::double precision IS NULL OR at >= :since)
 ORDER BY at, id
 
 -- name: notify_work
--- Delivered at COMMIT to every replica's listener, so a release wakes workers everywhere.
-SELECT pg_notify(:channel, :id)
+-- Sent after the COMMIT that made work (pg_listen.Announcer coalesces bursts into one), never
+-- inside it: a NOTIFY serialises committing transactions on a global lock, which would undo
+-- the WAL group commit of concurrent adds.
+SELECT pg_notify(:channel, '')
 
 -- name: ready
 -- A standby in recovery (after a failover, before promotion) can read but not commit.

@@ -126,7 +126,10 @@ def test_the_mounted_mailguard_config_loads_and_points_at_the_other_services(
 
     prometheus = yaml.safe_load((deploy / "prometheus" / "prometheus.yml").read_text("utf-8"))
     (job,) = [j for j in prometheus["scrape_configs"] if j["job_name"] == "mailguard"]
-    assert job["static_configs"][0]["targets"] == [f"mailguard:{config.web.port}"]
+    (discovery,) = job["dns_sd_configs"]
+    assert discovery["port"] == config.web.port
+    mailguards = {name for name in compose["services"] if name.startswith("mailguard")}
+    assert set(discovery["names"]) == mailguards, "every mailguard service is scraped"
 
 
 def test_grafana_is_provisioned_with_the_datasource_the_dashboard_uses(

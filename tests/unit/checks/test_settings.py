@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from mailguard.checks.settings import CheckSettings, build_checks
-from tests.unit.checks.build import context
+from mailguard.directory import Contact, Directory
+from tests.unit.checks.build import attachment, context
 
 
 def test_the_aggregate_runs_every_check_in_a_stable_order() -> None:
@@ -17,3 +21,40 @@ def test_defaults_are_the_documented_ones() -> None:
     assert (settings.bulk_min_recipients, settings.bulk_min_domains) == (10, 2)
     assert settings.known_domains == ()
     assert len(settings.directory) == 0
+
+
+_ADDRESS = st.one_of(
+    st.sampled_from(["taro@x.example", "TARO@X.EXAMPLE", "a@exampel.co.jp", "@", "", "x@y"]),
+    st.emails().map(str),
+    st.text(max_size=20),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    recipients=st.lists(_ADDRESS, max_size=6),
+    text=st.one_of(st.text(max_size=60), st.sampled_from(["鈴木様\n", "Dear Mr. Suzuki,"])),
+    filenames=st.lists(st.text(max_size=30), max_size=3),
+)
+def test_the_checks_never_raise_on_odd_input(
+    recipients: list[str], text: str, filenames: list[str]
+) -> None:
+    findings = ALL_CHECKS(
+        context(to=recipients, text=text, attachments=[attachment(f) for f in filenames])
+    )
+    assert all(f.kind and f.message for f in findings)
+
+
+ALL_CHECKS = build_checks(
+    CheckSettings(
+        internal_domains=("example.co.jp", "*.example.co.jp"),
+        known_domains=("partner.example",),
+        directory=Directory(
+            [
+                Contact("taro@x.example", "鈴木", "太郎", "スズキ", "タロウ"),
+                Contact("ichiro@y.example", "鈴木", "一郎", "スズキ", "イチロウ"),
+            ]
+        ),
+        bulk_min_recipients=2,
+    )
+)

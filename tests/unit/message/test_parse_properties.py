@@ -33,7 +33,7 @@ _FRAGMENTS = st.sampled_from(
 @given(st.binary(max_size=2000))
 def test_random_bytes_never_raise(raw: bytes) -> None:
     msg = parse_message(raw)
-    assert isinstance(msg.text, str)
+    assert not any("could not be fully parsed" in d for d in msg.defects), msg.defects
 
 
 @settings(max_examples=150, deadline=None)
@@ -50,4 +50,23 @@ def test_mutated_messages_never_raise(edits: list[tuple[int, int, bytes]]) -> No
     for pos, cut, insert in edits:
         raw = raw[:pos] + insert + raw[pos + cut :]
     msg = parse_message(raw)
-    assert all(isinstance(a.filename, str) for a in msg.attachments)
+    assert not any("could not be fully parsed" in d for d in msg.defects), msg.defects
+
+
+_HEADER_TEXT = st.text(
+    alphabet=st.characters(codec=None, exclude_categories=()) | st.sampled_from('=?<>@,;:"\\'),
+    max_size=80,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(["From", "To", "Cc", "Subject", "Content-Type"]), _HEADER_TEXT)
+)
+def test_any_header_text_including_raw_surrogates_decodes(headers: dict[str, str]) -> None:
+    head = (
+        "".join(f"{k}: {v}\n" for k, v in headers.items()).replace("\r", "").replace("\n\n", "\n")
+    )
+    raw = head.encode("utf-8", "surrogatepass") + b"\nbody"
+    msg = parse_message(raw)
+    assert not any("could not be" in d for d in msg.defects), msg.defects

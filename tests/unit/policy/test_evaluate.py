@@ -112,3 +112,33 @@ def test_an_explicit_pass_does_not_override_a_stricter_rule(make_policy) -> None
     decision = decide(make_policy(RULES), ("dangerous_attachment",), ("y@jp.partner.example",))
     assert decision.action is Action.REJECT
     assert decision.rules == ("dangerous", "partner-ok", "external-grace")
+
+
+def test_a_disabled_check_drops_its_findings_before_the_rules(make_policy) -> None:
+    policy = make_policy(RULES + "checks:\n  name_mismatch: {enabled: false}\n")
+    decision = decide(policy, ("name_mismatch",), ("a@example.co.jp",))
+    assert decision.action is Action.PASS
+    assert decision.findings == ()
+
+
+def test_always_external_false_and_finding_lists(make_policy) -> None:
+    policy = make_policy(
+        """\
+rules:
+  - id: internal-only
+    when: {external: false}
+    action: pass
+  - id: names
+    when: {finding: [name_mismatch, surname_ambiguity]}
+    action: hold
+  - id: catch-all
+    when: {always: true}
+    action: delay
+    mode: monitor
+"""
+    )
+    internal = decide(policy, ("surname_ambiguity",), ("a@example.co.jp", "b@x.example.co.jp"))
+    assert internal.rules == ("internal-only", "names", "catch-all")
+    assert internal.action is Action.HOLD
+    mixed = decide(policy, (), ("a@example.co.jp", "b@client.example"))
+    assert (mixed.rules, mixed.action) == (("catch-all",), Action.PASS)

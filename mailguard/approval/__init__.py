@@ -1,0 +1,1 @@
+"""Hold, delay and second-person approval: tokens, decisions, routing and the sweeper."""

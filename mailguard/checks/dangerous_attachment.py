@@ -1,0 +1,38 @@
+"""``dangerous_attachment``: a file that runs code when opened, by content or by name,
+including inside archives (entry names of encrypted archives are readable and count)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mailguard.checks.attachment_reports import attachment_reports, shown_name, visible
+from mailguard.checks.base import Check, CheckContext
+from mailguard.model import Finding, FindingKind
+
+_MAX_REASONS_SHOWN = 3
+
+
+def make(settings: object | None = None) -> Check:
+    """No settings: every executable, script or macro is reported; the policy decides."""
+
+    def check(context: CheckContext) -> Sequence[Finding]:
+        findings = []
+        for attachment, report in attachment_reports(context.message):
+            if not report.dangerous:
+                continue
+            shown = visible("; ".join(report.dangerous[:_MAX_REASONS_SHOWN]))
+            more = len(report.dangerous) - _MAX_REASONS_SHOWN
+            if more > 0:
+                shown += f"; and {more} more"
+            findings.append(
+                Finding(
+                    kind=FindingKind.DANGEROUS_ATTACHMENT,
+                    message=f"The attachment {shown_name(attachment)} can run code when opened: "
+                    f"{shown}.",
+                    attachment=attachment.filename,
+                    detail={"kind": report.kind, "reasons": " | ".join(report.dangerous)},
+                )
+            )
+        return findings
+
+    return check

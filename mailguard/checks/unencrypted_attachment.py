@@ -1,0 +1,61 @@
+"""``unencrypted_attachment``: an attached file whose content anyone who receives it can read.
+
+Judged by content (``formats.inspect_file``), not by name. Body images (``inline``) are part
+of the text, not files, and are not reported. A file too large to decode is reported: what
+cannot be inspected cannot be shown to be encrypted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mailguard.checks.attachment_reports import attachment_reports, not_decoded, shown_name
+from mailguard.checks.base import Check, CheckContext
+from mailguard.formats import FileReport
+from mailguard.model import Finding, FindingKind
+
+_WHAT = {
+    "zip": "a ZIP archive without a password",
+    "pdf": "a PDF without a password",
+    "ooxml": "an Office document without a password",
+    "odf": "an OpenDocument file without a password",
+    "ole": "an Office document without a password",
+    "7z": "a 7z archive without a password",
+    "text": "plain text",
+    "image": "an image",
+}
+
+
+def make(settings: object | None = None) -> Check:
+    """No settings: whether an unencrypted file matters is the policy's rule to decide."""
+
+    def check(context: CheckContext) -> Sequence[Finding]:
+        findings = []
+        for attachment, report in attachment_reports(context.message):
+            if attachment.inline or report.encrypted:
+                continue
+            name = shown_name(attachment)
+            if not_decoded(attachment):
+                message = (
+                    f"The attachment {name} was too large to inspect, "
+                    "so it is treated as not encrypted."
+                )
+            else:
+                message = f"The attachment {name} is not encrypted ({_describe(report)})."
+            findings.append(
+                Finding(
+                    kind=FindingKind.UNENCRYPTED_ATTACHMENT,
+                    message=message,
+                    attachment=attachment.filename,
+                    detail={"kind": report.kind},
+                )
+            )
+        return findings
+
+    return check
+
+
+def _describe(report: FileReport) -> str:
+    if report.kind == "zip" and report.entries:
+        return f"a ZIP archive of {len(report.entries)} entries, not all protected by a password"
+    return _WHAT.get(report.kind, f"a {report.kind} file")

@@ -1,0 +1,50 @@
+"""The sweeper: hold timeouts, delays running out and escalations, each exactly once."""
+
+from __future__ import annotations
+
+from mailguard.states import State
+from tests.integration.approval.conftest import APPROVER, SENDER, Flow, hold
+
+
+async def test_a_hold_past_its_timeout_is_rejected_and_the_sender_told(flow: Flow) -> None:
+    message_id = await flow.add()
+    flow.clock.advance(3599)
+    assert await flow.workflow.sweeper.sweep() == 0
+    flow.clock.advance(2)
+    assert await flow.workflow.sweeper.sweep() == 1
+    message = await flow.get(message_id)
+    assert message.state is State.REJECTED and message.decided_by == "system:sweeper"
+    (told,) = [n for n in await flow.notices(SENDER) if "period ended" in n.subject]
+    assert "not sent" in told.subject
+    assert await flow.workflow.sweeper.sweep() == 0
+
+
+async def test_a_hold_whose_policy_says_release_is_sent_on_timeout(flow: Flow) -> None:
+    message_id = await flow.add(decision=hold(on_timeout="release"))
+    flow.clock.advance(3601)
+    await flow.workflow.sweeper.sweep()
+    assert (await flow.get(message_id)).state is State.QUEUED
+    assert [n for n in await flow.notices(SENDER) if "period ended, sent" in n.subject]
+
+
+async def test_a_delay_that_ran_out_is_queued_for_delivery(flow: Flow) -> None:
+    message_id = await flow.add(State.DELAYED)
+    await flow.workflow.sweeper.sweep()
+    assert (await flow.get(message_id)).state is State.DELAYED
+    flow.clock.advance(301)
+    wakes = len(flow.wakes)
+    assert await flow.workflow.sweeper.sweep() == 1
+    assert (await flow.get(message_id)).state is State.QUEUED
+    assert len(flow.wakes) > wakes
+
+
+async def test_escalation_asks_the_next_group_once(flow: Flow) -> None:
+    boss = "hr-boss@example.co.jp"
+    message_id = await flow.add(decision=hold(escalate_after_seconds=600.0, escalate_to=(boss,)))
+    flow.clock.advance(601)
+    assert await flow.workflow.sweeper.sweep() == 1
+    assert await flow.workflow.sweeper.sweep() == 0
+    (asked,) = await flow.notices(boss)
+    assert "Still waiting for approval" in asked.subject
+    assert len(await flow.notices(APPROVER)) == 1
+    assert (await flow.get(message_id)).escalated
