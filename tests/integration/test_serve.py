@@ -125,3 +125,32 @@ def test_sighup_with_a_broken_policy_keeps_the_last_good_one(repo_root, tmp_path
         assert relay.wait() == 0
     finally:
         relay.kill()
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in path.read_text().split()] if path.exists() else []
+
+
+def test_two_processes_share_the_port_and_stop_together(repo_root, tmp_path) -> None:
+    config = tmp_path / "mailguard.yaml"
+    config.write_text(
+        EPHEMERAL_PORTS + "processes: 2\nrun_without_policy: true\npolicy: none.yaml\n", "utf-8"
+    )
+    relay = ServeProcess(repo_root, tmp_path, config).start()
+    try:
+        assert relay.proc is not None
+        (worker,) = children(relay.proc.pid)
+        for n in range(20):  # new connections: the kernel spreads them over both processes
+            with smtplib.SMTP("127.0.0.1", relay.smtp_port, timeout=30) as client:
+                client.sendmail("a@example.co.jp", ["b@example.co.jp"], make_mail(subject=f"n{n}"))
+        outbox = tmp_path / "var" / "outbox" / "new"
+        deadline = time.monotonic() + 30
+        while not outbox.is_dir() or len(list(outbox.iterdir())) < 20:
+            assert time.monotonic() < deadline, relay.stderr
+            time.sleep(0.05)
+        relay.signal(signal.SIGTERM)
+        assert relay.wait() == 0
+        assert not Path(f"/proc/{worker}").exists()  # stopped and reaped by the supervisor
+    finally:
+        relay.kill()

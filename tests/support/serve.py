@@ -15,7 +15,7 @@ import sys
 import threading
 from pathlib import Path
 
-_ANNOUNCE = re.compile(r"SMTP on [^:]+:(\d+); web on http://[^:]+:(\d+)")
+_ANNOUNCE = re.compile(r"SMTP on [^:]+:(\d+)[^;]*; web on http://[^:]+:(\d+)")
 
 
 class ServeProcess:
