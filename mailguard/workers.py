@@ -25,6 +25,7 @@ import sys
 from mailguard.config import Config
 
 WORKER_ENV = "MAILGUARD_WORKER_PORTS"
+SUPERVISOR_ENV = "MAILGUARD_SUPERVISOR_PID"
 ORPHAN_CHECK_SECONDS = 1.0
 
 
@@ -32,6 +33,11 @@ def worker_ports() -> tuple[int, ...] | None:
     """The SMTP ports to share when this process is a worker; None for the supervisor."""
     value = os.environ.get(WORKER_ENV)
     return None if value is None else tuple(int(p) for p in value.split(","))
+
+
+def supervisor_pid() -> int:
+    """Given in the environment: by the time a worker asks ``getppid`` it may already be 1."""
+    return int(os.environ.get(SUPERVISOR_ENV, "0")) or os.getppid()
 
 
 def as_worker(config: Config, ports: tuple[int, ...]) -> Config:
@@ -62,7 +68,11 @@ class Workers:
         args = [sys.executable, "-m", "mailguard", "serve"]
         if self._config_path is not None:
             args += ["--config", self._config_path]
-        env = {**os.environ, WORKER_ENV: ",".join(str(p) for p in ports)}
+        env = {
+            **os.environ,
+            WORKER_ENV: ",".join(str(p) for p in ports),
+            SUPERVISOR_ENV: str(os.getpid()),
+        }
         for _ in range(self._count):
             # S603: the arguments are this very interpreter and command, not outside input.
             worker = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL)  # noqa: S603

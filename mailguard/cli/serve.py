@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import signal
 import sys
 from collections.abc import Callable
@@ -20,7 +19,13 @@ from mailguard.config import Config
 from mailguard.config_load import load_config
 from mailguard.errors import ConfigError, PolicyError, StoreUnavailable
 from mailguard.logs import configure_logging
-from mailguard.workers import Workers, as_worker, stop_when_orphaned, worker_ports
+from mailguard.workers import (
+    Workers,
+    as_worker,
+    stop_when_orphaned,
+    supervisor_pid,
+    worker_ports,
+)
 
 
 def register(subparsers: Any) -> None:
@@ -41,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     ports = worker_ports()
     if ports is not None:
         relay = Relay(as_worker(config, ports), reuse_port=True, serve_web=False)
-        on_started = _watch_supervisor(os.getppid())
+        on_started = _watch_supervisor(supervisor_pid())
     elif config.processes > 1:
         relay = Relay(config, reuse_port=True)
         on_started = _with_workers(args.config, config)

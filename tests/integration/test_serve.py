@@ -154,3 +154,30 @@ def test_two_processes_share_the_port_and_stop_together(repo_root, tmp_path) -> 
         assert not Path(f"/proc/{worker}").exists()  # stopped and reaped by the supervisor
     finally:
         relay.kill()
+
+
+def gone(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return True
+    return "State:\tZ" in status  # exited; waiting for whoever adopted it to reap it
+
+
+def test_a_worker_stops_when_its_supervisor_is_killed(repo_root, tmp_path) -> None:
+    config = tmp_path / "mailguard.yaml"
+    config.write_text(
+        EPHEMERAL_PORTS + "processes: 2\nrun_without_policy: true\npolicy: none.yaml\n", "utf-8"
+    )
+    relay = ServeProcess(repo_root, tmp_path, config).start()
+    try:
+        assert relay.proc is not None
+        (worker,) = children(relay.proc.pid)
+        relay.signal(signal.SIGKILL)
+        relay.wait()
+        deadline = time.monotonic() + 20
+        while not gone(worker):
+            assert time.monotonic() < deadline, "an orphaned worker kept running"
+            time.sleep(0.1)
+    finally:
+        relay.kill()
