@@ -133,8 +133,11 @@ async def _reply(reader: asyncio.StreamReader) -> bytes:
             return line
 
 
-async def drive(port: int, count: int, concurrency: int, size: int) -> tuple[float, list[float]]:
-    """C sessions, each sending its share of N messages over one connection.
+async def drive(
+    port: int, count: int, concurrency: int, size: int, per_connection: int
+) -> tuple[float, list[float]]:
+    """C sessions, each sending its share of N messages, ``per_connection`` per connection
+    (0: all over one connection; 1: a new connection per message, as smtp-source does).
 
     A raw client rather than aiosmtplib: the load generator must cost little next to the relay
     (aiosmtplib re-scans every message for dot-stuffing and tops out near 130 msg/s at
@@ -145,12 +148,12 @@ async def drive(port: int, count: int, concurrency: int, size: int) -> tuple[flo
         count // concurrency + (1 if i < count % concurrency else 0) for i in range(concurrency)
     ]
 
-    async def session(share: int, first: int) -> None:
+    async def connection(numbers: range) -> None:
         reader, writer = await asyncio.open_connection(HOST, port, limit=1 << 20)
         await _reply(reader)
         writer.write(b"EHLO client.bench\r\n")
         await _reply(reader)
-        for n in range(first, first + share):
+        for n in numbers:
             raw = message(size, n)
             started = time.perf_counter()
             for command in (f"MAIL FROM:<{SENDER}>", f"RCPT TO:<{RCPT}>", "DATA"):
@@ -162,6 +165,11 @@ async def drive(port: int, count: int, concurrency: int, size: int) -> tuple[flo
         writer.write(b"QUIT\r\n")
         await reader.read()
         writer.close()
+
+    async def session(share: int, first: int) -> None:
+        step = per_connection or share
+        for start in range(first, first + share, step):
+            await connection(range(start, min(start + step, first + share)))
 
     started = time.perf_counter()
     starts = [sum(shares[:i]) for i in range(concurrency)]
@@ -260,7 +268,7 @@ store: {{path: {workdir}/var/mailguard.sqlite3, fsync: true}}
 delivery: {{workers: 20}}
 web: {{port: 0}}
 processes: {processes}
-log: {{level: warning}}
+log: {{level: info, format: json}}
 policy: {policy_dir}/default.yaml
 """,
         encoding="utf-8",
@@ -300,7 +308,9 @@ def measure(path: str, size: int, args: argparse.Namespace) -> dict[str, float |
             wait_port(listen)
             cpu_before = cpu_seconds(relay.pid) if relay is not None else 0.0
             started = time.perf_counter()
-            accept_s, latencies = asyncio.run(drive(listen, args.count, args.concurrency, size))
+            accept_s, latencies = asyncio.run(
+                drive(listen, args.count, args.concurrency, size, args.per_connection)
+            )
             while sink_count(sink_port) < args.count:
                 if time.perf_counter() - started > args.timeout:
                     raise RuntimeError(f"{path}: sink got {sink_count(sink_port)}/{args.count}")
@@ -349,6 +359,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--sizes", default="4k,500k")
     parser.add_argument("--paths", default="bare,mailguard")
+    parser.add_argument(
+        "--per-connection",
+        type=int,
+        default=0,
+        help="messages per connection (0: one connection per session; 1: like smtp-source)",
+    )
     parser.add_argument("--processes", type=int, default=2, help="mailguard processes")
     parser.add_argument("--profile", help="write a cProfile of mailguard serve to this file")
     parser.add_argument("--timeout", type=float, default=600)
