@@ -83,7 +83,9 @@ class Intake:
             metrics.smtp_rejections.labels("store").inc()
             return replies.STORE_UNAVAILABLE
         _log_decision(message)
-        if message.state is not State.REJECTED:
+        if message.state is State.REJECTED:
+            metrics.smtp_rejections.labels("policy").inc()
+        else:
             metrics.messages_received.inc()
         if message.state is State.QUEUED:
             self._wake()
