@@ -87,7 +87,7 @@ class RelayHandler:
         peer = session.peer
         return await self._intake.accept(
             Envelope(
-                mail_from=envelope.mail_from,
+                mail_from="" if envelope.mail_from == "<>" else envelope.mail_from,
                 rcpt_tos=tuple(envelope.rcpt_tos),
                 client_addr=peer[0] if isinstance(peer, tuple) else str(peer or ""),
                 auth_user=user,

@@ -18,6 +18,7 @@ import asyncio
 import binascii
 import contextlib
 import inspect
+import re
 import ipaddress
 import ssl
 from base64 import b64decode
@@ -55,6 +56,11 @@ class _AuthMembers:
 
 
 aiosmtpd.smtp.inspect = _AuthMembers  # type: ignore[assignment,attr-defined]
+
+
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_PLAIN_PATH = re.compile(rf"<({_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)>(.*)")
+"""``<local@domain>`` with a dot-atom local part and a plain domain: almost every address."""
 
 
 @dataclass
@@ -156,6 +162,15 @@ class RelaySMTP(SMTP):
     def _timeout_cb(self) -> None:
         metrics.smtp_rejections.labels("timeout").inc()
         self.close(replies.TIMEOUT)
+
+    def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
+        """aiosmtpd runs every MAIL/RCPT path through the email package's RFC 5322 parser,
+        about 80 µs each. A plain ``<local@domain>`` has one reading: take it directly, and
+        leave everything else (quoted local parts, UTF-8, source routes) to that parser."""
+        plain = _PLAIN_PATH.fullmatch(arg.strip())
+        if plain is None:
+            return super()._getaddr(arg)
+        return plain.group(1), plain.group(2).lstrip()
 
     async def smtp_DATA(self, arg: str | None) -> None:
         if await self.check_helo_needed():

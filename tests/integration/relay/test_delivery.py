@@ -107,3 +107,14 @@ async def test_an_upstream_that_is_down_gets_the_message_once_it_is_back(
     relay.delivery.wake()
     (got,) = await upstream.wait_for(1)
     assert got.rcpts == (RCPT,)
+
+
+async def test_a_null_sender_from_a_trusted_connector_is_relayed_as_null(
+    start_relay: StartRelay, upstream: Upstream
+) -> None:
+    relay = await start_relay()
+    message_id = queued_id(await send(relay, make_mail(("MAILER-DAEMON", SENDER)), sender=""))
+    stored = await wait_state(relay, message_id, State.DELIVERED)
+    assert stored.envelope.mail_from == ""
+    (got,) = await upstream.wait_for(1)
+    assert got.mail_from in ("", "<>")
