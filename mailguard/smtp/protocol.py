@@ -18,8 +18,8 @@ import asyncio
 import binascii
 import contextlib
 import inspect
-import re
 import ipaddress
+import re
 import ssl
 from base64 import b64decode
 from dataclasses import dataclass, field
