@@ -249,8 +249,9 @@ BENCH_POLICY_DOMAINS = "[bench.example]"
 
 
 def start_mailguard(
-    workdir: Path, listen: int, upstream: int, processes: int, profile_to: str | None
+    workdir: Path, listen: int, upstream: int, args: argparse.Namespace
 ) -> subprocess.Popen[bytes]:
+    processes, inspectors, profile_to = args.processes, args.inspectors, args.profile
     policy_dir = workdir / "policies"
     policy_dir.mkdir(exist_ok=True)
     default = (REPO / "policies" / "default.yaml").read_text(encoding="utf-8")
@@ -268,6 +269,7 @@ store: {{path: {workdir}/var/mailguard.sqlite3, fsync: true}}
 delivery: {{workers: 20}}
 web: {{port: 0}}
 processes: {processes}
+inspection_processes: {inspectors}
 log: {{level: info, format: json}}
 policy: {policy_dir}/default.yaml
 """,
@@ -298,7 +300,7 @@ def measure(path: str, size: int, args: argparse.Namespace) -> dict[str, float |
             if path == "direct":  # the load generator and the sink alone: this run's ceiling
                 listen = sink_port
             elif path == "mailguard":
-                relay = start_mailguard(workdir, listen, sink_port, args.processes, args.profile)
+                relay = start_mailguard(workdir, listen, sink_port, args)
             elif path == "bare":
                 relay = subprocess.Popen(
                     [sys.executable, __file__, "_bare", str(listen), str(sink_port)]
@@ -365,7 +367,8 @@ def main() -> None:
         default=0,
         help="messages per connection (0: one connection per session; 1: like smtp-source)",
     )
-    parser.add_argument("--processes", type=int, default=2, help="mailguard processes")
+    parser.add_argument("--processes", type=int, default=1, help="mailguard relay processes")
+    parser.add_argument("--inspectors", type=int, default=1, help="mailguard inspection_processes")
     parser.add_argument("--profile", help="write a cProfile of mailguard serve to this file")
     parser.add_argument("--timeout", type=float, default=600)
     args = parser.parse_args()

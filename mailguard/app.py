@@ -26,10 +26,12 @@ from aiohttp import web
 from mailguard.clock import Clock, system_clock
 from mailguard.config import Config
 from mailguard.config_load import load_config
+from mailguard.decide_pool import DecidePool, decide_here
 from mailguard.delivery.factory import open_transport
 from mailguard.delivery.service import DeliveryService
 from mailguard.errors import MailguardError
 from mailguard.live_policy import LivePolicy, PolicyLoader, load_inspector
+from mailguard.model import Decision, Envelope
 from mailguard.smtp.handler import RelayHandler
 from mailguard.smtp.intake import Intake, StoredHook
 from mailguard.smtp.server import SmtpServer
@@ -80,9 +82,14 @@ class Relay:
         self.on_stopping: list[Callable[[], Awaitable[None]]] = []
         """Awaited first when the relay stops."""
         self.listening = False
+        self._pool = (
+            DecidePool(config.inspection_processes, self.policy)
+            if config.inspection_processes
+            else None
+        )
         self.intake = Intake(
             self.store,
-            lambda: self.policy.decider,
+            self._decide,
             clock=clock,
             wake=self.delivery.wake,
             on_stored=self.on_stored,
@@ -93,6 +100,11 @@ class Relay:
         self._serve_web = serve_web
         self._web: web.AppRunner | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+
+    async def _decide(self, envelope: Envelope, raw: bytes) -> Decision:
+        if self._pool is not None:
+            return await self._pool.decide(envelope, raw)
+        return await decide_here(self.policy.decider, envelope, raw)
 
     @property
     def policy_loaded(self) -> bool:
@@ -113,6 +125,8 @@ class Relay:
         self.policy.load_initial()
         await self.store.open()
         try:
+            if self._pool is not None:
+                await self._pool.warm_up()
             await self.delivery.start()
             await self.smtp.start()
             self.listening = True
@@ -141,6 +155,8 @@ class Relay:
         await self.smtp.stop(self.config.smtp.shutdown_grace_seconds)
         await self.intake.drain_hooks(HOOK_DRAIN_SECONDS)
         await self.delivery.stop(DELIVERY_STOP_SECONDS)
+        if self._pool is not None:
+            await asyncio.to_thread(self._pool.close)
         if self._web is not None:
             await self._web.cleanup()
             self._web = None

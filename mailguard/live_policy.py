@@ -43,12 +43,16 @@ def load_inspector(path: str) -> LoadedPolicy:
 class LivePolicy:
     def __init__(self, path: str, *, load: PolicyLoader, run_without_policy: bool) -> None:
         self.path = path
-        self._load = load
+        self.loader = load
         self._run_without_policy = run_without_policy
         self.decider: Decider = PassEverything()
         self.loaded = False
         """True once a policy (or, when configured, explicitly none) is in force."""
         self.policy_hash = ""
+        self.generation = 0
+        """Counts successful loads: inspection workers reload when it changes."""
+        self.from_file = False
+        """False while running without a policy file (``run_without_policy``)."""
         self.last_error = ""
         self._files: tuple[str, ...] = ()
         self._stamps: dict[str, float | None] = {}
@@ -68,12 +72,12 @@ class LivePolicy:
                 "the policy file does not exist (set "
                 "run_without_policy: true to relay without inspection)",
             )
-        self._swap(self._load(self.path))
+        self._swap(self.loader(self.path))
 
     def reload(self) -> bool:
         """Try the file again; on failure keep the policy in force and say why."""
         try:
-            loaded = self._load(self.path)
+            loaded = self.loader(self.path)
         except (MailguardError, OSError) as exc:
             self.last_error = str(exc)
             metrics.policy_reloads.labels("failed").inc()
@@ -104,7 +108,8 @@ class LivePolicy:
             loaded.policy_hash,
             loaded.files,
         )
-        self.loaded, self.last_error = True, ""
+        self.loaded, self.last_error, self.from_file = True, "", True
+        self.generation += 1
         self._stamps = self._stamp(self._files)
         metrics.policy_reloads.labels("ok").inc()
         metrics.policy_info.info({"file": self.path, "hash": self.policy_hash})

@@ -102,25 +102,35 @@ def refused_text(port: int) -> str:
     return info.value.smtp_error.decode()
 
 
+def wait_metric(port: int, name: str, at_least: float, relay: ServeProcess) -> None:
+    deadline = time.monotonic() + 30
+    while metric(port, name) < at_least:
+        assert time.monotonic() < deadline, relay.stderr
+        time.sleep(0.05)
+
+
 def test_sighup_with_a_broken_policy_keeps_the_last_good_one(repo_root, tmp_path) -> None:
     policy = tmp_path / "policy.yaml"
     policy.write_text(REJECT_EXTERNAL, encoding="utf-8")
     config = tmp_path / "mailguard.yaml"
-    config.write_text(EPHEMERAL_PORTS + f"policy: {policy}\n", encoding="utf-8")
+    # Inspection in a worker process: it must follow the reloads the relay makes.
+    config.write_text(
+        EPHEMERAL_PORTS + f"policy: {policy}\ninspection_processes: 1\n", encoding="utf-8"
+    )
     relay = ServeProcess(repo_root, tmp_path, config).start()
     try:
         assert refused_text(relay.smtp_port) == "5.7.1 External mail is switched off."
         policy.write_text(REJECT_EXTERNAL.replace("action: reject", "action: [broken"), "utf-8")
         relay.signal(signal.SIGHUP)
-        failed = 'mailguard_policy_reloads_total{result="failed"}'
-        deadline = time.monotonic() + 30
-        while metric(relay.web_port, failed) < 1:
-            assert time.monotonic() < deadline, relay.stderr
-            time.sleep(0.05)
+        wait_metric(relay.web_port, 'mailguard_policy_reloads_total{result="failed"}', 1, relay)
         assert refused_text(relay.smtp_port) == "5.7.1 External mail is switched off."
         with urllib.request.urlopen(f"http://127.0.0.1:{relay.web_port}/readyz") as ready:
             assert ready.status == 200
         assert "policy reload failed" in relay.stderr
+        policy.write_text(REJECT_EXTERNAL.replace("switched off", "paused"), "utf-8")
+        relay.signal(signal.SIGHUP)
+        wait_metric(relay.web_port, 'mailguard_policy_reloads_total{result="ok"}', 2, relay)
+        assert refused_text(relay.smtp_port) == "5.7.1 External mail is paused."
         relay.signal(signal.SIGTERM)
         assert relay.wait() == 0
     finally:
