@@ -18,6 +18,8 @@ _COMMANDS = (
     "mailguard.cli.db",
     "mailguard.cli.policy",
     "mailguard.cli.check",
+    "mailguard.cli.queue",
+    "mailguard.cli.audit",
 )
 
 

@@ -93,6 +93,13 @@ _EN: dict[str, str] = {
     "page.waiting": "Waiting for a decision.",
     "page.form_expired": "This page is out of date. Open the link again and retry.",
     "page.refused": "You may not decide this message.",
+    "page.self": "You sent this message, so you cannot approve it.",
+    "page.withdrawn": "Withdrawn. The message will not be sent.",
+    "page.sent_now": "Sent now.",
+    "page.bad_action": "Choose one of the buttons on the page.",
+    "page.admin_disabled": "The admin page is disabled: set web.admin_password or "
+    "web.trusted_proxy_header.",
+    "page.admin_auth": "Sign in as an administrator to see the queue.",
     "page.filter": "Filter",
     "page.all_states": "All states",
     "page.next": "Next",
@@ -191,6 +198,13 @@ _JA: dict[str, str] = {
     "page.form_expired": "このページは古くなっています。"
     "リンクを開き直してから、もう一度操作してください。",
     "page.refused": "このメールを判断する権限がありません。",
+    "page.self": "このメールの送信者なので、承認できません。",
+    "page.withdrawn": "取り消しました。このメールは送信されません。",
+    "page.sent_now": "送信しました。",
+    "page.bad_action": "ページ上のボタンから操作してください。",
+    "page.admin_disabled": "管理ページは無効です（web.admin_password または "
+    "web.trusted_proxy_header を設定してください）。",
+    "page.admin_auth": "一覧を見るには管理者としてログインしてください。",
     "page.filter": "絞り込む",
     "page.all_states": "すべての状態",
     "page.next": "次へ",

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 
 from mailguard.approval.workflow import Workflow
 from mailguard.config import Config, NotifyConfig, WebConfig
@@ -15,6 +17,7 @@ from mailguard.model import Action, Decision, Envelope, Finding
 from mailguard.states import State
 from mailguard.store.base import AuditEvent, NewMessage, StoredMessage
 from mailguard.store.sqlite import SqliteStore
+from mailguard.web import approval, sender
 from tests.mailmaker import make_mail
 from tests.support.approval import FakeClock, Notice, read_notice
 
@@ -116,3 +119,13 @@ async def flow(tmp_path: Path) -> AsyncIterator[Flow]:
     )
     yield Flow(workflow, store, clock, wakes)
     await store.close()
+
+
+@pytest.fixture
+async def pages(flow: Flow) -> AsyncIterator[TestClient[web.Request, web.Application]]:
+    """The approval and status pages over ``flow``'s workflow, on a loopback port."""
+    app = web.Application()
+    approval.add_routes(app, flow.workflow)
+    sender.add_routes(app, flow.workflow)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        yield client
