@@ -177,8 +177,9 @@ async def test_stop_hands_in_flight_messages_back(
     transport = _StuckTransport()
     mid = await queue_message(store)
 
-    async with run_service(Config(), transport):
+    async with run_service(Config(), transport) as service:
         await asyncio.wait_for(transport.started.wait(), 10)
+        await service.stop(grace=0.05)
 
     back = await store.get(mid)
     assert back is not None and back.state is State.QUEUED and back.lease_owner is None
