@@ -238,7 +238,7 @@ def test_a_replica_that_loses_its_database_answers_451_and_is_not_ready(
             with pytest.raises(smtplib.SMTPResponseException) as refused:
                 send(replica.smtp_port, ["m002"])
             assert refused.value.smtp_code == 451
-            assert readyz(replica.web_port) == 503
+            wait_for(lambda: readyz(replica.web_port) == 503, 10, lambda: "still ready")
             proxy.restore()
             wait_for(lambda: readyz(replica.web_port) == 200, 20, lambda: "never ready again")
             assert send(replica.smtp_port, ["m003"]) == ["m003"]
