@@ -17,6 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client.parser import text_string_to_metric_families
 
 from mailguard import __version__, metrics
+from mailguard.config import Config
 from mailguard.states import State
 from mailguard.store.base import Store
 from mailguard.store.sqlite import SqliteStore
@@ -28,6 +29,7 @@ from tests.store.messages import new_message, received
 @dataclass
 class StandIn:
     store: Store
+    config: Config
     policy_loaded: bool = True
     listening: bool = True
 
@@ -48,8 +50,8 @@ async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
 
 
 @pytest.fixture
-async def client(store: SqliteStore) -> AsyncIterator[Served]:
-    relay = StandIn(store)
+async def client(store: SqliteStore, tmp_path: Path) -> AsyncIterator[Served]:
+    relay = StandIn(store, Config(var_dir=str(tmp_path / "var")))
     app = web.Application()
     ops.register(app, relay)
     async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
