@@ -60,8 +60,11 @@ class WorkListener:
         """Return at the next wake-up (or one that arrived while nobody waited), or at timeout."""
         if self._conn is None or self._conn.is_closed():
             self._reconnect_soon()
+        # asyncio.timeout, not wait_for: 3.11's wait_for can swallow the caller's cancellation
+        # when the event fires at the same moment, and a stopping worker would then wait forever.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._work.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._work.wait()
         self._work.clear()
 
     async def close(self) -> None:
