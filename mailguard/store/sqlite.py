@@ -286,7 +286,10 @@ class SqliteStore:
 
     async def wait_for_work(self, timeout: float) -> None:
         try:
-            await asyncio.wait_for(self._work.wait(), timeout)
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
+            # races the event, and a watcher looping on this then never stops.
+            async with asyncio.timeout(timeout):
+                await self._work.wait()
         except TimeoutError:
             return
         self._work.clear()
