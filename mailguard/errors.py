@@ -61,7 +61,15 @@ class InvalidTransition(StoreError):
 
 
 class DeliveryError(MailguardError):
-    pass
+    """A whole delivery attempt failed; ``code``/``reply`` apply to every recipient of it.
+
+    ``code`` is the upstream's SMTP reply code, or a synthetic 4xx when no server answered
+    (connection refused, timeout, TLS failure): 4xx is retried, 5xx bounced.
+    """
+
+    def __init__(self, code: int, reply: str) -> None:
+        self.code, self.reply = code, reply
+        super().__init__(f"{code} {reply}")
 
 
 class TokenError(MailguardError):

@@ -110,12 +110,19 @@ class _ZipCrypto:
         return bytes(out)
 
 
-def make_pdf(password: str | None = None, pages: int = 1) -> bytes:
+def make_pdf(
+    password: str | None = None,
+    pages: int = 1,
+    owner_password: str | None = None,
+    algorithm: str = "AES-256",
+) -> bytes:
+    """A blank PDF; ``password`` is the user (open) password. ``password=""`` with an owner
+    password makes a permissions-only PDF that opens without a password."""
     writer = PdfWriter()
     for _ in range(pages):
         writer.add_blank_page(200, 200)
     if password is not None:
-        writer.encrypt(password, algorithm="AES-256")
+        writer.encrypt(password, owner_password, algorithm=algorithm)
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue()

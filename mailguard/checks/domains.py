@@ -88,8 +88,3 @@ def _compiled(patterns: tuple[str, ...]) -> DomainSet:
 def is_internal(domain: str, internal_domains: tuple[str, ...]) -> bool:
     """Whether ``domain`` matches one of the policy's ``internal_domains`` patterns."""
     return domain in _compiled(tuple(internal_domains))
-
-
-def is_subdomain(domain: str, parent: str) -> bool:
-    """``a.example.co.jp`` of ``example.co.jp`` (label-wise; not the domain itself)."""
-    return domain.endswith("." + parent)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from mailguard.checks.attachment_reports import shown_name
 from mailguard.checks.base import Check, CheckContext
 from mailguard.checks.external_recipient import unique_addresses
 from mailguard.checks.settings import CheckSettings
@@ -119,7 +120,7 @@ def make(settings: CheckSettings) -> Check:
                     Finding(
                         kind=FindingKind.NAME_MISMATCH,
                         attachment=attachment.filename,
-                        message=f"The attachment {attachment.filename} names {person.display} "
+                        message=f"The attachment {shown_name(attachment)} names {person.display} "
                         f"({person.email} in the directory), who is not a recipient.",
                         detail={"named": person.display, "named_address": person.email},
                     )

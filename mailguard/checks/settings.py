@@ -38,10 +38,12 @@ def build_checks(settings: CheckSettings) -> Check:
     # Imported here: the check modules import CheckSettings from this module.
     from mailguard.checks import (
         bulk_visible_recipients,
+        dangerous_attachment,
         external_recipient,
         lookalike_domain,
         name_mismatch,
         surname_ambiguity,
+        unencrypted_attachment,
     )
 
     checks: tuple[Check, ...] = tuple(
@@ -51,6 +53,8 @@ def build_checks(settings: CheckSettings) -> Check:
             lookalike_domain,
             surname_ambiguity,
             name_mismatch,
+            unencrypted_attachment,
+            dangerous_attachment,
             bulk_visible_recipients,
         )
     )

@@ -21,6 +21,7 @@ recipient); ``name_mismatch`` explains that case from its side.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from mailguard.checks.base import Check, CheckContext
 from mailguard.checks.external_recipient import unique_addresses
@@ -39,8 +40,14 @@ def _pins_down(contact: Contact, others: Sequence[Contact], named: NamedPerson) 
     )
 
 
+_LISTED = 3
+"""Namesakes named in a finding; a common family name can have hundreds in a directory."""
+
+
 def make(settings: CheckSettings) -> Check:
     directory = settings.directory
+    # A few hundred 佐藤s make finding namesakes the costliest step; recipients repeat.
+    namesakes = lru_cache(maxsize=1024)(directory.namesakes)
 
     def check(context: CheckContext) -> Sequence[Finding]:
         if not len(directory):
@@ -52,7 +59,7 @@ def make(settings: CheckSettings) -> Check:
             contact = directory.by_address(address)
             if contact is None:
                 continue
-            others = directory.namesakes(contact)
+            others = namesakes(contact)
             if not others or any(_pins_down(contact, others, named) for named in people):
                 continue
             findings.append(_finding(address, contact, others, people))
@@ -64,7 +71,9 @@ def make(settings: CheckSettings) -> Check:
 def _finding(
     address: str, contact: Contact, others: Sequence[Contact], people: Sequence[NamedPerson]
 ) -> Finding:
-    listed = ", ".join(f"{o.display} <{o.email}>" for o in others)
+    listed = ", ".join(f"{o.display} <{o.email}>" for o in others[:_LISTED])
+    if len(others) > _LISTED:
+        listed += f" and {len(others) - _LISTED} more"
     same_name = [o for o in others if o.name.full & contact.name.full]
     if same_name:
         other = same_name[0]

@@ -1,7 +1,10 @@
 """``unencrypted_attachment``: an attached file whose content anyone who receives it can read.
 
 Judged by content (``formats.inspect_file``), not by name. Body images (``inline``) are part
-of the text, not files, and are not reported. A file too large to decode is reported: what
+of the text, not files, and are not reported; nor is a ``winmail.dat`` whose files were
+unpacked (each of them is judged instead); nor are S/MIME and PGP signatures or PGP/MIME's
+control part, which carry none of the message's content. S/MIME- and PGP-encrypted content is
+encrypted. A file too large to decode is reported: what
 cannot be inspected cannot be shown to be encrypted.
 """
 
@@ -21,9 +24,23 @@ _WHAT = {
     "odf": "an OpenDocument file without a password",
     "ole": "an Office document without a password",
     "7z": "a 7z archive without a password",
+    "rar": "a RAR archive, not all of it protected by a password",
     "text": "plain text",
     "image": "an image",
+    "archive": "a compressed file whose encryption mailguard cannot confirm",
+    "tnef": "an Outlook winmail.dat container",
 }
+
+
+_NO_CONTENT_TYPES = frozenset(
+    {
+        "application/pkcs7-signature",
+        "application/x-pkcs7-signature",
+        "application/pgp-signature",
+        "application/pgp-encrypted",  # PGP/MIME's "Version: 1" control part
+    }
+)
+"""Signatures and protocol control parts: they carry no content of the message."""
 
 
 def make(settings: object | None = None) -> Check:
@@ -31,8 +48,13 @@ def make(settings: object | None = None) -> Check:
 
     def check(context: CheckContext) -> Sequence[Finding]:
         findings = []
+        unpacked = {a.path for a in context.message.attachments if a.path}
         for attachment, report in attachment_reports(context.message):
             if attachment.inline or report.encrypted:
+                continue
+            if report.kind == "tnef" and (*attachment.path, attachment.filename) in unpacked:
+                continue  # the files it carries are judged one by one
+            if attachment.declared_type in _NO_CONTENT_TYPES:
                 continue
             name = shown_name(attachment)
             if not_decoded(attachment):
@@ -58,4 +80,4 @@ def make(settings: object | None = None) -> Check:
 def _describe(report: FileReport) -> str:
     if report.kind == "zip" and report.entries:
         return f"a ZIP archive of {len(report.entries)} entries, not all protected by a password"
-    return _WHAT.get(report.kind, f"a {report.kind} file")
+    return _WHAT.get(report.kind, "no encryption found in its content")

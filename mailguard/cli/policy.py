@@ -1,7 +1,8 @@
 """``mailguard policy validate FILE``: check a policy before the relay loads it.
 
-Exit 0 with a one-line summary, or 2 with ``file:line: key: reason`` on stderr — the same
-message the relay logs when a reload is refused, so an admin can fix it before deploying.
+Exit 0 with a one-line summary (and warnings for valid but doubtful settings), or 2 with
+``file:line: key: reason`` on stderr — the same message the relay logs when a reload is
+refused, so an admin can fix it before deploying.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from mailguard.errors import PolicyError
 from mailguard.policy import Policy, load_policy
+from mailguard.policy.warnings import policy_warnings
 
 
 def register(subparsers: Any) -> None:
@@ -29,6 +31,8 @@ def run_validate(args: argparse.Namespace) -> int:
         print(f"invalid policy: {exc}", file=sys.stderr)
         return 2
     print(summary(policy))
+    for warning in policy_warnings(policy):
+        print(f"warning: {warning}")
     return 0
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from mailguard.formats.names import name_reasons
 from mailguard.formats.ole import inspect_ole
 from mailguard.formats.pdf import pdf_encrypted
+from mailguard.formats.rar import list_rar
 from mailguard.formats.report import FileReport
 from mailguard.formats.sevenzip import sevenzip_encrypted
 from mailguard.formats.sniff import kind_of, sniff_type
@@ -28,7 +29,7 @@ NESTED_BUDGET_BYTES = 32 * 1024 * 1024
 MAX_SNIFFED_ENTRIES = 2_000
 MAX_REASONS = 20
 _SNIFF_BYTES = 1024  # enough for the PE header offset of common executables
-_CONTAINERS = frozenset({"zip", "pdf", "ole", "7z"})
+_CONTAINERS = frozenset({"zip", "pdf", "ole", "7z", "rar"})
 _CODE_LABELS = {
     "application/x-executable": "ELF executable",
     "application/x-mach-binary": "Mach-O executable",
@@ -79,16 +80,22 @@ class _Inspector:
             reasons.append(label)
         if kind == "zip":
             return self._zip(data, reasons, depth)
+        if kind == "rar":
+            rar = list_rar(data)
+            reasons += (f"archive entry {n}: {r}" for n in rar.names for r in name_reasons(n))
+            return FileReport("rar", rar.encrypted, _unique(reasons), rar.names, rar.notes)
         encrypted = False
         notes: tuple[str, ...] = ()
         if kind == "pdf":
-            encrypted = pdf_encrypted(data)
+            encrypted, notes = pdf_encrypted(data)
         elif kind == "ole":
             ole = inspect_ole(data)
             kind, encrypted, notes = ole.kind, ole.encrypted, ole.notes
             reasons += ole.dangerous
         elif kind == "7z":
             encrypted, notes = sevenzip_encrypted(data)
+        elif kind in ("smime", "pgp"):
+            encrypted = True  # encrypted to its recipients' keys: nobody else can read it
         return FileReport(kind, encrypted, _unique(reasons), notes=notes)
 
     def _zip(self, data: bytes, reasons: list[str], depth: int) -> FileReport:

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 class FileReport:
     kind: str
     """Sniffed container kind: ``zip``, ``pdf``, ``ooxml``, ``ole`` (legacy Office / CFB),
-    ``7z``, ``pe``, ``lnk``, ``text``, ``image``, ``other``."""
+    ``7z``, ``pe``, ``lnk``, ``text``, ``image``, ``other``; also ``odf``, ``rar``, ``elf``,
+    ``macho``, ``java``, ``iso``, ``disk-image``, ``tnef``, ``smime`` (CMS enveloped data),
+    ``pgp`` (armored PGP message) and ``archive`` (gzip, bzip2, xz: compressed, never
+    encrypted by the format itself)."""
     encrypted: bool
     """True when the content itself is encrypted (every entry, for archives)."""
     dangerous: tuple[str, ...] = ()

@@ -54,16 +54,22 @@ _KINDS = {
     "application/x-vhd": "disk-image",
     "application/x-vhdx": "disk-image",
     "application/ms-tnef": "tnef",
+    "application/pkcs7-mime": "smime",
+    "application/pgp-encrypted": "pgp",
     "application/gzip": "archive",
     "application/x-bzip2": "archive",
     "application/x-xz": "archive",
-    "application/vnd.rar": "archive",
+    "application/vnd.rar": "rar",
     "text/plain": "text",
     "text/html": "text",
     "application/rtf": "text",
 }
 
 _ISO_OFFSETS = (0x8001, 0x8801, 0x9001)
+_ENVELOPED_OIDS = (
+    bytes.fromhex("06092a864886f70d010703"),  # CMS envelopedData (S/MIME encrypted)
+    bytes.fromhex("060b2a864886f70d0109100117"),  # authEnvelopedData
+)
 _TEXT_SAMPLE = 4096
 _HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body")
 
@@ -86,6 +92,10 @@ def sniff_type(data: bytes) -> str:
         return "application/x-iso9660-image"
     if len(data) >= 512 and data[-512:-504] == b"conectix":
         return "application/x-vhd"
+    if data[:1] == b"\x30" and any(oid in data[:32] for oid in _ENVELOPED_OIDS):
+        return "application/pkcs7-mime"
+    if data.lstrip()[:27] == b"-----BEGIN PGP MESSAGE-----":
+        return "application/pgp-encrypted"
     return _text_or_binary(data[:_TEXT_SAMPLE])
 
 

@@ -52,7 +52,7 @@ def parse_message(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedMessage:
         walker.note(f"headers could not be decoded ({type(exc).__name__})")
         fields = _HeaderFields((), (), (), (), "", "")
     text = walker.text
-    if text is None and walker.html is not None:
+    if (text is None or not text.strip()) and walker.html is not None:
         text = html_to_text(walker.html)[: limits.max_text_chars]
     return ParsedMessage(
         from_=fields.from_,
@@ -149,23 +149,23 @@ class _Walker:
             self._leaf(part, "text/plain", path, own)
             return
         room = max(1, self.limits.max_parts - self.parts + 1)
-        bodies, defects = split_multipart(part.body, boundary, room)
+        spans, defects = split_multipart(part, boundary, room)
         for defect in defects:
             self.note(defect)
-        for body in bodies:
-            child = split_part(body)
+        for start, end in spans:
+            child = split_part(part.source, start, end)
             if ctype == "multipart/digest" and child.headers.get("content-type") is None:
                 child.headers.set_default_type("message/rfc822")
             self.walk(child, depth + 1, path, own, ctype == "multipart/related")
 
     def _nested(self, part: RawPart, depth: int, path: tuple[str, ...]) -> None:
-        inner = split_part(part.body)
+        inner = split_part(part.source, part.start, part.end)
         name = part_filename(part.headers) or _eml_name(inner.headers)
-        if self.decoded + len(part.body) > self.limits.max_decoded_bytes:
+        if self.decoded + part.size > self.limits.max_decoded_bytes:
             self.note(f"{name}: not kept, total decoded size limit reached")
-            self._add(name, "message/rfc822", b"", path, size_only=len(part.body))
+            self._add(name, "message/rfc822", b"", path, size_only=part.size)
         else:
-            self.decoded += len(part.body)
+            self.decoded += part.size
             self._add(name, "message/rfc822", part.body, path)
         self.walk(inner, depth + 1, (*path, name), own=False)
 
@@ -181,7 +181,7 @@ class _Walker:
             return  # a nested message's own text is covered by the message attachment
         data = self._decode(part, filename or ctype)
         if data is None:
-            self._add(filename, ctype, b"", path, size_only=len(part.body))
+            self._add(filename, ctype, b"", path, size_only=part.size)
             return
         inline = (
             related
@@ -194,11 +194,11 @@ class _Walker:
             self._tnef(filename or "winmail.dat", data, path)
 
     def _decode(self, part: RawPart, label: str) -> bytes | None:
-        if self.decoded + len(part.body) > self.limits.max_decoded_bytes:
+        if self.decoded + part.size > self.limits.max_decoded_bytes:
             self.note(f"{label}: not decoded, total decoded size limit reached")
             return None
         encoding = header_str(part.headers, "content-transfer-encoding")
-        data, defect = decode_transfer(part.body, encoding)
+        data, defect = decode_transfer(part.source, encoding, part.start, part.end)
         if defect:
             self.note(f"{label}: {defect}")
         self.decoded += len(data)

@@ -59,11 +59,19 @@ def part_filename(part: Message) -> str:
 
 
 def _param(part: Message, param: str, header: str) -> str | tuple[str, str, str] | None:
+    """The parameter's value; the RFC 2231 form (``filename*=``) wins over the plain one
+    when a client sends both, as RFC 2231 asks."""
     try:
-        value = part.get_param(param, None, header)
+        params = part.get_params(None, header) or []
     except Exception:  # malformed parameter syntax
         return None
-    if isinstance(value, tuple):
-        charset, language, text = value
-        return (str(charset or ""), str(language or ""), str(text))
-    return None if value is None else str(value)
+    plain: str | None = None
+    for key, value in params[1:]:
+        if key.lower() != param:
+            continue
+        if isinstance(value, tuple):
+            charset, language, text = value
+            return (str(charset or ""), str(language or ""), str(text))
+        if plain is None:
+            plain = str(value).strip().strip('"')
+    return plain

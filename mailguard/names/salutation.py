@@ -75,11 +75,14 @@ _HONORIFIC_END = re.compile(
 )
 _NOT_A_NAME = re.compile(
     r"(?:お疲れ|ご苦労|お世話|お互い|お客|奥|旦那|神|王|殿|担当|各位|御中|様々|いつも|ありがとう"
-    r"|です|ます|[。！？!?「」『』:：])"
+    r"|です|ます|[。！？!?「」『』:：]"
+    r"|^(?:人事|総務|経理|財務|営業|開発|技術|企画|広報|法務|製造|品質|購買|情報|管理|業務|事業"
+    r"|代表|取締|執行|監査|研究|教務|学部|支社|支店|部門|本部|部|課|室)$)"
 )
 _WORD = re.compile(r"[^\W\d_][\w.'-]*")
 _TITLE = re.compile(r"(?:mr|mrs|ms|miss|mx|dr|prof)\.?$", re.IGNORECASE)
 _LEADING_JA = re.compile(r"^(?P<salutation>\S.{0,30}?(?:様|さま|さん|殿|先生))(?:[\s、,。]+\S|$)")
+_TAG = re.compile(r"^[【\[(<《〈][^】\])>》〉]{0,20}[】\])>》〉]$")
 _LIST_SEPARATORS = re.compile(r"\s*(?:[、，,/／]|\band\b|&)\s*", re.IGNORECASE)
 _TRAILING = "、。,.:;!！ 　"
 _MAX_NAME_CHARS = 16
@@ -111,9 +114,17 @@ def find_salutation(text: str) -> Salutation | None:
             found_lines.append(raw.strip())
             people.extend(named)
             continue
-        if found_lines or _is_group(line) or not _COMPANY.search(line):
+        if found_lines or _is_group(line) or not _is_preamble(line):
             break
     return Salutation(tuple(found_lines), tuple(people)) if people else None
+
+
+def _is_preamble(line: str) -> bool:
+    """What may come before the personal line: the company, the department, a title alone
+    (``営業部 部長``), a bracketed tag (``【重要】``)."""
+    if _TAG.match(line):
+        return True
+    return all(_COMPANY.search(w) or _HONORIFIC_END.fullmatch(w) for w in line.split())
 
 
 def _is_group(line: str) -> bool:

@@ -83,6 +83,8 @@ def _approvers(node: PolicyNode | None) -> tuple[Approvers, dict[str, Approvers]
         if not _GROUP_NAME.fullmatch(name):
             raise members.error("group names use letters, digits, '-', '_' or '.'")
         groups[name] = Approvers(addresses(members), group=name)
+        if not groups[name].addresses:
+            raise members.error("an approver group needs at least one address")
     default = Approvers(addresses(keys["default"])) if "default" in keys else Approvers(())
     admins = addresses(keys["admins"]) if "admins" in keys else ()
     return default, groups, admins

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mailguard.config import Config
+from mailguard.errors import ConfigError
 from mailguard.store.base import Store
 from mailguard.store.postgres import PostgresStore
 from mailguard.store.sqlite import SqliteStore
@@ -16,5 +17,9 @@ def open_store(config: Config) -> Store:
     relative to the working directory like every path in the config.
     """
     if config.store.dsn:
+        if not config.store.dsn.startswith(("postgresql://", "postgres://")):
+            raise ConfigError(
+                config.source, "store.dsn", "must be a postgresql://user@host/database URL"
+            )
         return PostgresStore(config.store.dsn, pool_size=config.store.pool_size)
     return SqliteStore(config.store.path, fsync=config.store.fsync)

@@ -2,7 +2,8 @@
 
 An error that means "the database cannot serve us right now" (refused or lost connection,
 timeout, shutdown, a read-only standby after a failover, resources exhausted, a serialization
-failure) becomes ``StoreUnavailable``: the SMTP layer answers 451 and the client retries, so
+failure, a refused login or a missing database, e.g. mid password rotation) becomes
+``StoreUnavailable``: the SMTP layer answers 451 and the client retries, so
 no mail is lost. Anything else is a bug in mailguard (a constraint broken, bad SQL) and becomes
 a plain ``StoreError`` so it is not mistaken for an outage.
 """
@@ -17,9 +18,9 @@ import asyncpg
 
 from mailguard.errors import StoreError, StoreUnavailable
 
-_UNAVAILABLE_SQLSTATE_CLASSES = ("08", "40", "53", "57", "58")
-"""Connection exception, transaction rollback, insufficient resources, operator intervention,
-system error."""
+_UNAVAILABLE_SQLSTATE_CLASSES = ("08", "28", "3D", "40", "53", "57", "58")
+"""Connection exception, invalid authorization, invalid catalog name (no such database),
+transaction rollback, insufficient resources, operator intervention, system error."""
 _READ_ONLY_SQLSTATE = "25006"
 
 

@@ -281,13 +281,14 @@ class SqliteStore:
         self, *, since: float | None = None, message_id: str | None = None
     ) -> list[AuditEvent]:
         params = {"since": since, "message_id": message_id}
-        rows = await self._read(lambda conn: conn.execute(Q["audit_events"], params).fetchall())
+        sql = Q["audit_since"] if message_id is None else Q["audit_for_message"]
+        rows = await self._read(lambda conn: conn.execute(sql, params).fetchall())
         return [audit_from_row(row) for row in rows]
 
     async def wait_for_work(self, timeout: float) -> None:
+        # asyncio.timeout, not wait_for: 3.11's wait_for can leave a cancelled caller hanging
+        # when the cancellation races its timeout (seen when stopping delivery).
         try:
-            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
-            # races the event, and a watcher looping on this then never stops.
             async with asyncio.timeout(timeout):
                 await self._work.wait()
         except TimeoutError:

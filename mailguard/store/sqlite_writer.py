@@ -9,7 +9,8 @@ savepoint so a failing job does not undo its neighbours, and commits once. Each 
 resolves only after that commit returned, so "returned" still means "on disk".
 
 A failed commit fails every job in the batch with ``StoreUnavailable``; nothing of them is
-claimed to be stored.
+claimed to be stored. So does an error after which SQLite rolled the whole transaction back on
+its own (``SQLITE_FULL``, ``SQLITE_IOERR``): the batch's earlier jobs went with it.
 """
 
 from __future__ import annotations
@@ -116,10 +117,15 @@ class SqliteWriter:
                 value = pending.job(conn)
                 conn.execute("RELEASE job")
             except Exception as exc:
+                failed = self._convert(exc, "write")
+                if not conn.in_transaction:
+                    # SQLite rolled the whole transaction back by itself (disk full, I/O
+                    # error): the jobs before this one are gone too, so all of them fail.
+                    return [(failed, None)] * len(batch)
                 with contextlib.suppress(sqlite3.Error):
                     conn.execute("ROLLBACK TO job")
                     conn.execute("RELEASE job")
-                outcomes.append((self._convert(exc, "write"), None))
+                outcomes.append((failed, None))
             else:
                 outcomes.append((None, value))
         try:

@@ -10,10 +10,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from mailguard.config import Config, StoreConfig
 from mailguard.store import pg_migrate
-from mailguard.store.factory import open_store
-from mailguard.store.postgres import PostgresStore
 
 pytestmark = pytest.mark.postgres
 
@@ -78,8 +75,3 @@ def test_db_migrate_reads_the_dsn_from_the_config_file(
     config.write_text(f"store:\n  dsn: '{postgres_dsn}'\n", encoding="utf-8")
     result = _db(repo_root, "migrate", "--config", str(config))
     assert result.returncode == 0 and "applied 0001_initial" in result.stdout
-
-
-def test_a_dsn_in_the_config_selects_the_postgres_store() -> None:
-    config = Config(store=StoreConfig(dsn="postgresql://mailguard@db.invalid/mailguard"))
-    assert isinstance(open_store(config), PostgresStore)

@@ -74,3 +74,59 @@ async def test_concurrent_adds_share_commits(tmp_path: Path) -> None:
         assert writer.batches < len(msgs)
     finally:
         await store.close()
+
+
+async def test_disk_full_is_store_unavailable_and_stores_nothing(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "s.sqlite3", fsync=False)
+    await store.open()
+    try:
+        # max_page_count makes SQLite behave as on a full disk (SQLITE_FULL).
+        await store._write(lambda conn: conn.execute("PRAGMA max_page_count = 20").fetchall())
+        big = new_message(raw=b"x" * 200_000)
+        with pytest.raises(StoreUnavailable, match="full"):
+            await store.add(big, received(big))
+        assert await store.get(big.id) is None
+        assert await store.audit_events(message_id=big.id) == []
+    finally:
+        await store.close()
+
+
+async def test_a_failing_write_does_not_undo_its_batch_neighbours(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "s.sqlite3", fsync=False)
+    await store.open()
+    try:
+        first = new_message()
+        await store.add(first, received(first))
+        fresh = [new_message() for _ in range(5)]
+        outcomes = await asyncio.gather(
+            store.add(first, received(first)),  # duplicate id: fails inside the batch
+            *(store.add(m, received(m)) for m in fresh),
+            return_exceptions=True,
+        )
+        assert isinstance(outcomes[0], StoreUnavailable)
+        assert outcomes[1:] == [None] * 5
+        for m in fresh:
+            assert await store.get(m.id) is not None
+        assert len(await store.audit_events(message_id=first.id)) == 1
+    finally:
+        await store.close()
+
+
+async def test_disk_full_mid_batch_fails_the_whole_batch(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "s.sqlite3", fsync=False)
+    await store.open()
+    try:
+        await store._write(lambda conn: conn.execute("PRAGMA max_page_count = 20").fetchall())
+        small = [new_message() for _ in range(3)]
+        big = new_message(raw=b"x" * 200_000)
+        batch = [*small[:2], big, small[2]]
+        outcomes = await asyncio.gather(
+            *(store.add(m, received(m)) for m in batch), return_exceptions=True
+        )
+        # Whatever was reported stored must really be stored: no 250 for a lost message.
+        for message, outcome in zip(batch, outcomes, strict=True):
+            stored = await store.get(message.id) is not None
+            assert stored == (outcome is None), (message.id, outcome)
+        assert isinstance(outcomes[2], StoreUnavailable)
+    finally:
+        await store.close()

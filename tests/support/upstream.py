@@ -25,6 +25,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 @dataclass(frozen=True)
 class ReceivedMail:
     mail_from: str
+    """``""`` for the null sender (bounces)."""
     rcpts: tuple[str, ...]
     data: bytes
 
@@ -77,16 +78,19 @@ class _Handler:
                 return reply
             content = envelope.original_content or envelope.content
             data = content if isinstance(content, bytes) else str(content).encode()
-            self.messages.append(ReceivedMail(envelope.mail_from, tuple(envelope.rcpt_tos), data))
+            # aiosmtpd reports the null sender as "<>"; ours is "" everywhere.
+            mail_from = "" if envelope.mail_from in ("<>", None) else str(envelope.mail_from)
+            self.messages.append(ReceivedMail(mail_from, tuple(envelope.rcpt_tos), data))
         return "250 2.0.0 Message accepted"
 
 
-class _EphemeralController(Controller):  # type: ignore[misc]
+class _EphemeralController(Controller):
     """aiosmtpd's Controller, bound to port 0: learn the real port before its self-check."""
 
     def _trigger_server(self) -> None:
-        self.port = self.server.sockets[0].getsockname()[1]
-        super()._trigger_server()
+        assert self.server is not None
+        self.port = self.server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        super()._trigger_server()  # type: ignore[no-untyped-call]
 
 
 class Upstream:

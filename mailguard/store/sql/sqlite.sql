@@ -96,10 +96,24 @@ WHERE id = :id AND state = 'held' AND escalated = 0;
 
 -- name: claimable
 -- Due for a delivery attempt: queued or deferred and due, or delivering under a lease that
--- expired (its worker died).
-SELECT * FROM messages
-WHERE (state IN ('queued', 'deferred') AND next_attempt_at <= :now)
-   OR (state = 'delivering' AND lease_until <= :now)
+-- expired (its worker died). One index range per case, each already in order, so a long
+-- backlog is never sorted as a whole.
+SELECT * FROM (
+    SELECT * FROM (
+        SELECT * FROM messages WHERE state = 'queued' AND next_attempt_at <= :now
+        ORDER BY next_attempt_at LIMIT :limit
+    )
+    UNION ALL
+    SELECT * FROM (
+        SELECT * FROM messages WHERE state = 'deferred' AND next_attempt_at <= :now
+        ORDER BY next_attempt_at LIMIT :limit
+    )
+    UNION ALL
+    SELECT * FROM (
+        SELECT * FROM messages WHERE state = 'delivering' AND lease_until <= :now
+        ORDER BY lease_until LIMIT :limit
+    )
+)
 ORDER BY next_attempt_at, id
 LIMIT :limit;
 
@@ -155,8 +169,12 @@ LIMIT :limit OFFSET :offset;
 -- name: count_by_state
 SELECT state, count(*) AS n FROM messages GROUP BY state;
 
--- name: audit_events
+-- name: audit_since
 SELECT * FROM audit
 WHERE (:since IS NULL OR at >= :since)
-  AND (:message_id IS NULL OR message_id = :message_id)
+ORDER BY at, id;
+
+-- name: audit_for_message
+SELECT * FROM audit
+WHERE message_id = :message_id AND (:since IS NULL OR at >= :since)
 ORDER BY at, id;

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mailguard.checks.settings import CheckSettings, build_checks
 from mailguard.directory import Contact, Directory
-from tests.unit.checks.build import attachment, context
+from mailguard.model import FindingKind
+from tests.unit.checks.build import attachment, context, directory
 
 
 def test_the_aggregate_runs_every_check_in_a_stable_order() -> None:
@@ -14,6 +17,24 @@ def test_the_aggregate_runs_every_check_in_a_stable_order() -> None:
     kinds = [f.kind for f in check(ctx)]
     assert kinds == ["external_recipient", "external_recipient", "bulk_visible_recipients"]
     assert check(ctx) == check(ctx)
+
+
+def test_every_finding_kind_comes_out_in_the_contract_order(tmp_path: Path) -> None:
+    contacts = directory(tmp_path, ["taro@x.example,鈴木,太郎,,,", "ichiro@y.example,鈴木,一郎,,,"])
+    check = build_checks(
+        CheckSettings(
+            internal_domains=("example.co.jp",),
+            directory=contacts,
+            bulk_min_recipients=2,
+        )
+    )
+    ctx = context(
+        to=["taro@x.example", "a@exampel.co.jp"],
+        text="鈴木 一郎 様\n",
+        attachments=[attachment("一覧.csv", b"name,tel\n"), attachment("run.bat", b"@echo off\n")],
+    )
+    kinds = list(dict.fromkeys(f.kind for f in check(ctx)))
+    assert kinds == [kind.value for kind in FindingKind]
 
 
 def test_defaults_are_the_documented_ones() -> None:

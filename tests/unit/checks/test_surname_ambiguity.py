@@ -97,3 +97,11 @@ def test_every_ambiguous_recipient_gets_its_own_finding(check: Check) -> None:
 def test_an_empty_directory_has_no_namesakes() -> None:
     check = make(CheckSettings(internal_domains=()))
     assert check(context(to=["taro@x.example"], text="鈴木様\n")) == []
+
+
+def test_a_common_family_name_lists_a_few_namesakes_and_counts_the_rest(tmp_path: Path) -> None:
+    rows = [f"sato{i}@c{i}.example,佐藤,名{i},サトウ,," for i in range(50)]
+    check = make(CheckSettings(internal_domains=(), directory=directory(tmp_path, rows)))
+    (finding,) = check(context(to=["sato0@c0.example"], text="佐藤様\n"))
+    assert finding.detail["others"].endswith("and 46 more")
+    assert finding.detail["others"].count("<") == 3

@@ -71,8 +71,14 @@ def test_body_images_are_not_attachments_but_attached_images_are() -> None:
 def test_files_inside_winmail_dat_are_named_with_where_they_were() -> None:
     tnef = make_tnef([("顧客.csv", b"1,2")])
     findings = _findings([("winmail.dat", tnef, "application/ms-tnef")])
-    assert [f.attachment for f in findings] == ["winmail.dat", "顧客.csv"]
-    assert "顧客.csv (inside winmail.dat)" in findings[1].message
+    assert [f.attachment for f in findings] == ["顧客.csv"]
+    assert "顧客.csv (inside winmail.dat)" in findings[0].message
+
+
+def test_an_unreadable_winmail_dat_is_reported_itself() -> None:
+    broken = b"\x78\x9f\x3e\x22" + bytes(40)
+    findings = _findings([("winmail.dat", broken, "application/ms-tnef")])
+    assert [f.attachment for f in findings] == ["winmail.dat"]
 
 
 def test_a_file_too_large_to_decode_is_reported_as_not_shown_encrypted() -> None:
@@ -82,3 +88,17 @@ def test_a_file_too_large_to_decode_is_reported_as_not_shown_encrypted() -> None
     ctx = CheckContext(Envelope("me@example.co.jp", rcpt), message, rcpt, "me@example.co.jp")
     (finding,) = make()(ctx)
     assert "too large to inspect" in finding.message
+
+
+def test_smime_and_pgp_encrypted_content_is_encrypted_and_signatures_are_not_files() -> None:
+    enveloped = bytes.fromhex("3080" + "06092a864886f70d010703" + "a080") + bytes(64)
+    armored = b"-----BEGIN PGP MESSAGE-----\n\nhQEMA+secret\n-----END PGP MESSAGE-----\n"
+    findings = _findings(
+        [
+            ("smime.p7m", enveloped, "application/pkcs7-mime"),
+            ("encrypted.asc", armored, "application/octet-stream"),
+            ("smime.p7s", b"\x30\x82\x01\x00signature", "application/pkcs7-signature"),
+            ("version.txt", b"Version: 1\n", "application/pgp-encrypted"),
+        ]
+    )
+    assert findings == []

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from mailguard.formats import inspect_file
 from tests.cfbwriter import make_cfb
 from tests.filemaker import (
@@ -18,6 +22,30 @@ from tests.filemaker import (
 def test_pdf_with_and_without_password() -> None:
     assert inspect_file("a.pdf", make_pdf()).encrypted is False
     assert inspect_file("a.pdf", make_pdf("secret")).encrypted is True
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-40", "RC4-128", "AES-128", "AES-256-R5", "AES-256"])
+def test_permissions_only_pdf_opens_without_a_password_so_is_not_encrypted(
+    algorithm: str,
+) -> None:
+    open_for_all = inspect_file("a.pdf", make_pdf("", owner_password="owner", algorithm=algorithm))
+    assert (open_for_all.encrypted, open_for_all.notes) == (
+        False,
+        ("encrypted only to restrict use: opens without a password",),
+    )
+    assert inspect_file("a.pdf", make_pdf("pw", owner_password="o", algorithm=algorithm)).encrypted
+
+
+def test_literal_strings_in_the_encryption_dictionary() -> None:
+    pdf = make_pdf("", owner_password="owner", algorithm="RC4-128")
+    o_hex = re.search(rb"/O <([0-9a-f]+)>", pdf)
+    u_hex = re.search(rb"/U <([0-9a-f]+)>", pdf)
+    assert o_hex and u_hex
+    for match in (o_hex, u_hex):
+        raw = bytes.fromhex(match.group(1).decode())
+        literal = b"(" + b"".join(b"\\%03o" % b for b in raw) + b")"
+        pdf = pdf.replace(match.group(0), match.group(0)[:3] + literal)
+    assert inspect_file("a.pdf", pdf).encrypted is False
 
 
 def test_encrypted_pdf_named_txt_is_judged_by_bytes() -> None:

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from mailguard.formats import inspect_file
 from tests.filemaker import make_doc, make_docx, make_pdf, make_zip
+from tests.unit.formats.rar_builder import rar4, rar5
 
 _SEEDS = [
     make_zip({"a.csv": b"1,2", "b.exe": b"MZ"}),
@@ -14,8 +15,12 @@ _SEEDS = [
     make_zip({"a.csv": b"1,2"}, "zipcrypto"),
     make_zip({"inner.zip": make_zip({"x.js": b"1"})}),
     make_pdf("pw"),
+    make_pdf("", owner_password="o", algorithm="RC4-128"),
+    make_pdf("", owner_password="o", algorithm="AES-256"),
     make_docx(macro=True),
     make_doc(encrypted=True),
+    rar5([("a.csv", True), ("b.exe", False)]),
+    rar4([("a.csv", True), ("b.exe", False)]),
     b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(24) + b"\x17\x06\x00\x01\x09\x10\x00",
 ]
 

@@ -242,3 +242,31 @@ def test_text_parts_with_a_name_are_attachments_and_unnamed_ones_are_body() -> N
     msg = parse_message(raw)
     assert msg.text == "first"
     assert [(a.filename, a.data) for a in msg.attachments] == [("memo.txt", b"secret")]
+
+
+def _one_attachment(disposition: bytes) -> str:
+    raw = (
+        b'From: a@a.example\r\nContent-Type: multipart/mixed; boundary="B"\r\n\r\n'
+        b"--B\r\nContent-Type: application/octet-stream\r\n" + disposition + b"\r\n\r\nx\r\n--B--"
+    )
+    return parse_message(raw).attachments[0].filename
+
+
+def test_raw_shift_jis_file_name() -> None:
+    name = "見積書①.pdf".encode("cp932")
+    assert _one_attachment(b'Content-Disposition: attachment; filename="' + name + b'"') == (
+        "見積書①.pdf"
+    )
+
+
+def test_rfc2231_form_wins_over_the_plain_one() -> None:
+    header = (
+        b'Content-Disposition: attachment; filename="fallback.txt"; '
+        b"filename*=utf-8''%E6%97%A5.txt"
+    )
+    assert _one_attachment(header) == "日.txt"
+
+
+def test_unencoded_rfc2231_continuations() -> None:
+    header = b'Content-Disposition: attachment; filename*0="quarterly-"; filename*1="report.pdf"'
+    assert _one_attachment(header) == "quarterly-report.pdf"

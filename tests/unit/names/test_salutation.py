@@ -28,6 +28,8 @@ def named(text: str) -> list[str] | None:
         ("Hi Yuki,\nhow are you?", ["Yuki"]),
         ("Hi Yuki, how are you?", ["Yuki"]),
         ("hi john,", ["john"]),
+        ("Dear Suzuki-san,", ["Suzuki"]),
+        ("Dear Dr. Tanaka and Ms. Sato,", ["Tanaka", "Sato"]),
         ("Good morning Mr. Smith!", ["Smith"]),
         ("Dear Ichiro and Hanako,", ["Ichiro", "Hanako"]),
         ("鈴木様、田中様\n本文", ["鈴木", "田中"]),
@@ -38,6 +40,9 @@ def named(text: str) -> list[str] | None:
         ("ＡＢＣ株式会社\n鈴木様", ["鈴木"]),
         ("(株)ABC 人事部 御中\n鈴木 一郎 様\n", ["鈴木 一郎"]),
         ("CC: 佐藤様\n鈴木様\n", ["鈴木"]),
+        ("株式会社ABC\n営業部 部長\n鈴木 一郎 様\n", ["鈴木 一郎"]),
+        ("【重要】\n鈴木 一郎 様\n", ["鈴木 一郎"]),
+        ("株式会社ABC 御中\n[社外秘]\n鈴木様\n", ["鈴木"]),
         ("ｽｽﾞｷ ｲﾁﾛｳ 様", ["スズキ イチロウ"]),  # width folded for display too
     ],
 )
@@ -55,6 +60,9 @@ def test_the_salutation_at_the_top_names_the_addressee(text: str, people: list[s
         "ご担当者様\n",
         "株式会社ABC\nご担当者様\n",
         "皆様\n",
+        "人事部長\n",
+        "営業部 部長\n本文",
+        "【至急】ご確認ください\n鈴木様",
         "Dear all,\n",
         "Hi team,\n",
         "Hi Sales Team,\n",

@@ -143,6 +143,7 @@ rules:
         ('rules: []\nsenders: {hr: ["hr.example.co.jp"]}\n', "senders.hr[0]", "pattern"),
         ("rules: []\naliases: {a@example.co.jp: [b]}\n", "aliases.a@example.co.jp[0]", "address"),
         ("rules: []\nrules: []\n", "rules", "duplicate key"),
+        ("rules: []\napprovers: {groups: {hr: []}}\n", "approvers.groups.hr", "at least one"),
     ],
 )
 def test_each_kind_of_mistake_names_its_key(policy_file, section, key, reason) -> None:

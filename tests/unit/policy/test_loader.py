@@ -1,5 +1,6 @@
-"""Whatever an admin's editor leaves in the file, loading either succeeds or raises
-``PolicyError`` — never another exception, which would take a reload (or the relay) down."""
+"""``load_policy``: whatever an admin's editor leaves in the file, loading either succeeds or
+raises ``PolicyError`` — never another exception, which would take a reload (or the relay)
+down — and the hash it records identifies the policy *and* its directory."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from hypothesis import strategies as st
 from mailguard.errors import PolicyError
 from mailguard.policy import load_policy
 from tests.conftest import REPO
+
+from .conftest import BASE, PolicyFile
 
 DEFAULT = (REPO / "policies/default.yaml").read_text(encoding="utf-8")
 LINES = DEFAULT.splitlines(keepends=True)
@@ -39,7 +42,7 @@ def edited(draw: st.DrawFn) -> str:
     return "".join(lines)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=edited())
 def test_an_edited_policy_loads_or_raises_policy_error(tmp_path_factory, text: str) -> None:
     directory = tmp_path_factory.mktemp("edited")
@@ -60,3 +63,15 @@ def test_deep_nesting_is_a_policy_error(tmp_path: Path) -> None:
     path.write_text("version: 1\nrules: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
     with pytest.raises(PolicyError, match="nested too deeply"):
         load_policy(path)
+
+
+def test_the_policy_hash_changes_with_the_directory_file(policy_file: PolicyFile) -> None:
+    path = policy_file(BASE + "directory: people.csv\nrules: []\n")
+    csv = path.parent / "people.csv"
+    header = "email,family_name,given_name,family_reading,given_reading,organization\n"
+    csv.write_text(header + "a@example.co.jp,鈴木,一郎,,,\n", encoding="utf-8")
+    first = load_policy(path)
+    csv.write_text(header + "a@example.co.jp,鈴木,二郎,,,\n", encoding="utf-8")
+    second = load_policy(path)
+    assert first.policy_hash != second.policy_hash
+    assert first.directory_size == second.directory_size == 1
