@@ -10,13 +10,22 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import Any
 
 import asyncpg
 
 BASE_DSN = os.environ.get("MAILGUARD_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRED = os.environ.get("MAILGUARD_REQUIRE_POSTGRES") == "1"
+
+
+def _blocking(coroutine: Coroutine[Any, Any, None]) -> None:
+    """Run ``coroutine`` to completion on a loop of its own, in a thread: the fixtures using
+    this may be set up from inside an async fixture, where the test's loop already runs."""
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, coroutine).result()
 
 
 def unreachable_reason() -> str | None:
@@ -27,7 +36,7 @@ def unreachable_reason() -> str | None:
         await conn.close()
 
     try:
-        asyncio.run(probe())
+        _blocking(probe())
     except Exception as exc:
         return f"no PostgreSQL at {BASE_DSN} ({type(exc).__name__}: {exc})"
     return None
@@ -41,7 +50,7 @@ def _run_sql(sql: str) -> None:
         finally:
             await conn.close()
 
-    asyncio.run(run())
+    _blocking(run())
 
 
 @contextmanager

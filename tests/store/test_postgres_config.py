@@ -26,3 +26,14 @@ async def test_a_refused_login_is_store_unavailable(postgres_dsn: str) -> None:
     store = PostgresStore(postgres_dsn.replace("postgres@", "no_such_role_mailguard@"))
     with pytest.raises(StoreUnavailable, match="no_such_role_mailguard"):
         await store.open()
+
+
+@pytest.mark.postgres
+async def test_commits_are_synchronous_even_when_the_dsn_asks_otherwise(postgres_dsn: str) -> None:
+    store = PostgresStore(f"{postgres_dsn}&synchronous_commit=off")
+    await store.open()
+    try:
+        async with store._acquire() as conn:
+            assert await conn.fetchval("SHOW synchronous_commit") == "on"
+    finally:
+        await store.close()

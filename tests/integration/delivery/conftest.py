@@ -1,4 +1,5 @@
-"""Delivery against a real upstream: a SQLite store, the service, an aiosmtpd server."""
+"""Delivery against a real upstream: a real store (SQLite, and PostgreSQL when a server
+answers), the service, an aiosmtpd server."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from mailguard.delivery.smtp import SmtpTransport
 from mailguard.delivery.transport import Transport
 from mailguard.model import PASS_EVERYTHING
 from mailguard.states import State
-from mailguard.store.base import StoredMessage
+from mailguard.store.base import Store, StoredMessage
+from mailguard.store.postgres import PostgresStore
 from mailguard.store.sqlite import SqliteStore
 from tests.store.messages import new_message, received
 from tests.support.clock import FakeClock
@@ -33,9 +35,13 @@ def clock() -> FakeClock:
     return FakeClock(T0)
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
-    opened = SqliteStore(tmp_path / "store.sqlite3", fsync=False)
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    opened: Store
+    if request.param == "postgres":
+        opened = PostgresStore(request.getfixturevalue("postgres_dsn"), pool_size=4)
+    else:
+        opened = SqliteStore(tmp_path / "store.sqlite3", fsync=False)
     await opened.open()
     yield opened
     await opened.close()
@@ -55,7 +61,7 @@ def smtp_config(upstream: Upstream, **upstream_kw: Any) -> Config:
 
 
 @pytest.fixture
-def run_service(store: SqliteStore, clock: FakeClock) -> RunService:
+def run_service(store: Store, clock: FakeClock) -> RunService:
     """``async with run_service(config[, transport]) as service:`` runs delivery meanwhile."""
 
     @asynccontextmanager
@@ -74,7 +80,7 @@ def run_service(store: SqliteStore, clock: FakeClock) -> RunService:
 
 
 async def queue_message(
-    store: SqliteStore,
+    store: Store,
     rcpts: tuple[str, ...] = ("a@partner.example",),
     *,
     mail_from: str = SENDER,
@@ -94,7 +100,7 @@ async def queue_message(
 
 
 async def wait_until(
-    store: SqliteStore,
+    store: Store,
     message_id: str,
     done: Callable[[StoredMessage], bool],
     timeout: float = 10.0,
