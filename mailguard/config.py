@@ -135,6 +135,12 @@ class Config:
     approval: ApprovalConfig = ApprovalConfig()
     log: LogConfig = LogConfig()
     policy: str = "policies/default.yaml"
+    processes: int = 1
+    """Relay processes sharing the SMTP listeners (SO_REUSEPORT, Linux): each runs SMTP,
+    inspection and delivery on its own core. The first also serves the web side."""
+    inspection_processes: int = 0
+    """Processes that inspect messages beside the relay's own (0: inspect in the relay
+    process). Inspection is the CPU-heavy step: 1 on a 2-core machine, cores - 1 above."""
     run_without_policy: bool = False
     """True: a missing policy file means no inspection at all (every message passes). False:
     a missing policy file refuses the start, so a relay never runs uninspected by accident."""

@@ -199,6 +199,10 @@ def _check(config: Config, source: str) -> None:
     for key, value in positive.items():
         if value <= 0:
             raise ConfigError(source, key, f"must be greater than 0, not {value}")
+    if not 1 <= config.processes <= 64:
+        raise ConfigError(source, "processes", f"must be between 1 and 64, not {config.processes}")
+    if not 0 <= config.inspection_processes <= 64:
+        raise ConfigError(source, "inspection_processes", "must be between 0 and 64")
     if config.delivery.backoff_factor < 1:
         raise ConfigError(source, "delivery.backoff_factor", "must be at least 1")
     _port(config.upstream.port, "upstream.port", source)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 _COMMANDS = (
     "mailguard.cli.version",
     "mailguard.cli.user",
+    "mailguard.cli.serve",
     "mailguard.cli.db",
     "mailguard.cli.policy",
     "mailguard.cli.check",

@@ -13,6 +13,10 @@ import asyncio
 from collections.abc import Callable
 
 CHUNK = 64 * 1024
+BUFFER_LIMIT = 1024 * 1024
+"""While reading DATA the stream may buffer this much before pausing the socket. aiosmtpd's
+reader limit is one command line (1001 bytes), so the transport would pause and resume (two
+epoll changes) for every chunk the kernel hands over."""
 _END = b"\r\n.\r\n"
 _CRLF = b"\r\n"
 
@@ -35,6 +39,17 @@ async def read_data(
     Bytes after the end marker (a client pipelining its next command) are put back into the
     reader for the command loop.
     """
+    saved_limit = reader._limit  # type: ignore[attr-defined]
+    reader._limit = max(saved_limit, BUFFER_LIMIT)  # type: ignore[attr-defined]
+    try:
+        return await _read_until_marker(reader, limit, on_chunk)
+    finally:
+        reader._limit = saved_limit  # type: ignore[attr-defined]
+
+
+async def _read_until_marker(
+    reader: asyncio.StreamReader, limit: int | None, on_chunk: Callable[[], None] | None
+) -> bytes:
     # A leading CRLF lets one search find the marker even when the message is empty (".\r\n")
     # and lets one replace unstuff the first line like every other.
     buf = bytearray(_CRLF)

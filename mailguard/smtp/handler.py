@@ -27,9 +27,13 @@ _HEADERS = BytesHeaderParser()
 
 class RelayHandler:
     def __init__(self, config: SmtpConfig, intake: Intake, *, auth_offered: bool) -> None:
-        self._config = config
         self._intake = intake
         self._auth_offered = auth_offered
+        self.reconfigure(config)
+
+    def reconfigure(self, config: SmtpConfig) -> None:
+        """Take new relay rules (trusted networks, aliases, recipient limit) on a reload."""
+        self._config = config
         self._trusted = tuple(
             ipaddress.ip_network(n, strict=False) for n in config.trusted_networks
         )
@@ -44,7 +48,9 @@ class RelayHandler:
         session.host_name = hostname
         if not self._auth_offered:
             responses = [r for r in responses if not r.startswith("250-AUTH")]
-        return responses
+        # One write instead of one per line: on loopback each send costs tens of microseconds,
+        # and a client that connects per message pays the EHLO every time.
+        return ["\r\n".join(responses)]
 
     async def handle_MAIL(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
@@ -81,7 +87,7 @@ class RelayHandler:
         peer = session.peer
         return await self._intake.accept(
             Envelope(
-                mail_from=envelope.mail_from,
+                mail_from="" if envelope.mail_from == "<>" else envelope.mail_from,
                 rcpt_tos=tuple(envelope.rcpt_tos),
                 client_addr=peer[0] if isinstance(peer, tuple) else str(peer or ""),
                 auth_user=user,

@@ -18,7 +18,6 @@ import structlog
 
 from mailguard import metrics
 from mailguard.clock import Clock
-from mailguard.decide import Decider
 from mailguard.errors import StoreUnavailable
 from mailguard.ids import new_message_id
 from mailguard.model import Action, Decision, Envelope
@@ -28,10 +27,6 @@ from mailguard.store.base import AuditEvent, NewMessage, Store
 
 StoredHook = Callable[[NewMessage], Awaitable[None]]
 """Called after a HELD, DELAYED or REJECTED message is committed (approval notices)."""
-
-INLINE_DECIDE_MAX = 256 * 1024
-"""Messages up to this size are inspected on the event loop; bigger ones in a thread, so one
-large attachment does not stall every other session. (bench/bench_relay.py measures both.)"""
 
 _STATE = {
     Action.PASS: State.QUEUED,
@@ -47,14 +42,14 @@ class Intake:
     def __init__(
         self,
         store: Store,
-        decider: Callable[[], Decider],
+        decide: Callable[[Envelope, bytes], Awaitable[Decision]],
         *,
         clock: Clock,
         wake: Callable[[], None],
         on_stored: list[StoredHook],
     ) -> None:
         self._store = store
-        self._decider = decider
+        self._decide_with = decide
         self._clock = clock
         self._wake = wake
         self._on_stored = on_stored
@@ -83,7 +78,9 @@ class Intake:
             metrics.smtp_rejections.labels("store").inc()
             return replies.STORE_UNAVAILABLE
         _log_decision(message)
-        if message.state is not State.REJECTED:
+        if message.state is State.REJECTED:
+            metrics.smtp_rejections.labels("policy").inc()
+        else:
             metrics.messages_received.inc()
         if message.state is State.QUEUED:
             self._wake()
@@ -97,12 +94,8 @@ class Intake:
             await asyncio.wait(self._hook_tasks, timeout=timeout)
 
     async def _decide(self, envelope: Envelope, raw: bytes) -> Decision:
-        decider = self._decider()
         started = time.perf_counter()
-        if len(raw) <= INLINE_DECIDE_MAX:
-            decision = decider.decide(envelope, raw)
-        else:
-            decision = await asyncio.to_thread(decider.decide, envelope, raw)
+        decision = await self._decide_with(envelope, raw)
         metrics.inspection_seconds.observe(time.perf_counter() - started)
         metrics.verdicts.labels(decision.action.value).inc()
         for finding in decision.findings:

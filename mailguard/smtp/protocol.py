@@ -17,18 +17,50 @@ from __future__ import annotations
 import asyncio
 import binascii
 import contextlib
+import inspect
 import ipaddress
+import re
 import ssl
 from base64 import b64decode
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
+import aiosmtpd.smtp
 from aiosmtpd.smtp import MISSING, SMTP, AuthResult
 
 from mailguard import metrics
 from mailguard.smtp import replies
 from mailguard.smtp.data import DataIncomplete, DataTooLarge, read_data
 from mailguard.smtp.users import Users
+
+
+class _AuthMembers:
+    """Stands in for the ``inspect`` module inside aiosmtpd.smtp (which uses nothing else of it
+    but ``signature``).
+
+    ``SMTP.__init__`` finds AUTH mechanisms with ``inspect.getmembers`` on the protocol and the
+    handler for every new connection: about 200 µs, a sixth of the relay's CPU per message when
+    every message comes on its own connection. The ``auth_*`` names of a class do not change,
+    so they are looked up once per class; the result is the same list of (name, bound method).
+    """
+
+    signature = staticmethod(inspect.signature)
+    _names: ClassVar[dict[type, tuple[str, ...]]] = {}
+
+    @classmethod
+    def getmembers(cls, obj: object) -> list[tuple[str, Any]]:
+        names = cls._names.get(type(obj))
+        if names is None:
+            names = cls._names[type(obj)] = tuple(n for n in dir(obj) if n.startswith("auth_"))
+        return [(name, getattr(obj, name)) for name in names]
+
+
+aiosmtpd.smtp.inspect = _AuthMembers  # type: ignore[assignment,attr-defined]
+
+
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_PLAIN_PATH = re.compile(rf"<({_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)>(.*)")
+"""``<local@domain>`` with a dot-atom local part and a plain domain: almost every address."""
 
 
 @dataclass
@@ -130,6 +162,15 @@ class RelaySMTP(SMTP):
     def _timeout_cb(self) -> None:
         metrics.smtp_rejections.labels("timeout").inc()
         self.close(replies.TIMEOUT)
+
+    def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
+        """aiosmtpd runs every MAIL/RCPT path through the email package's RFC 5322 parser,
+        about 80 µs each. A plain ``<local@domain>`` has one reading: take it directly, and
+        leave everything else (quoted local parts, UTF-8, source routes) to that parser."""
+        plain = _PLAIN_PATH.fullmatch(arg.strip())
+        if plain is None:
+            return super()._getaddr(arg)
+        return plain.group(1), plain.group(2).lstrip()
 
     async def smtp_DATA(self, arg: str | None) -> None:
         if await self.check_helo_needed():
