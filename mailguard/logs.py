@@ -19,7 +19,10 @@ import structlog
 
 from mailguard.config import LogConfig
 
-_ADDRESS = re.compile(r"([^\s@<>\"'(),;:\[\]]+)@([A-Za-z0-9.-]+\.[A-Za-z]{2,}|\[[0-9.:]+\])")
+_ADDRESS = re.compile(
+    r"(\"[^\"\r\n]+\"|[^\s@<>\"'(),;:\[\]]+)"  # a quoted or a plain local part
+    r"@((?:[\w-]+\.)+[\w-]{2,}|\[[0-9A-Fa-f.:]+\])"  # a domain, IDN (日本語.jp) too, or [literal]
+)
 
 
 def mask_address_text(text: str) -> str:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import io
+import logging
 import ssl
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import structlog
 import trustme
 
+from mailguard.config import LogConfig
+from mailguard.logs import configure_logging
 from tests.support.upstream import Upstream
 
 REPO = Path(__file__).resolve().parent.parent
@@ -78,3 +83,27 @@ def postgres_dsn(_postgres_reachable: None) -> Iterator[str]:
 
     with pg.fresh_schema() as dsn:
         yield dsn
+
+
+@pytest.fixture
+def configure_logs() -> Iterator[Callable[..., io.StringIO]]:
+    """``configure_logs(stream=None, **LogConfig fields)`` sets up mailguard's logging into a
+    stream (a fresh ``StringIO`` by default) and returns it; the process's logging is restored
+    at teardown."""
+    root = logging.getLogger()
+    saved_handlers, saved_level, saved_structlog = (
+        root.handlers[:],
+        root.level,
+        structlog.get_config(),
+    )
+
+    def configure(stream: io.StringIO | None = None, **options: Any) -> io.StringIO:
+        out = stream if stream is not None else io.StringIO()
+        configure_logging(LogConfig(**options), stream=out)
+        return out
+
+    yield configure
+    root.handlers[:] = saved_handlers
+    root.setLevel(saved_level)
+    logging.getLogger("mail.log").setLevel(logging.NOTSET)
+    structlog.configure(**saved_structlog)

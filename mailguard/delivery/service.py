@@ -146,9 +146,15 @@ class DeliveryService:
         if raw is None:
             raise StoreError(f"message {message.id} was claimed without its content")
         try:
-            results = await self.transport.send(message.envelope.mail_from, rcpts, raw)
+            # An attempt never outlives its lease: past it, another worker may claim the
+            # message and send it too. Time left for recording the outcome: a fifth.
+            async with asyncio.timeout(self.settings.lease_seconds * 0.8):
+                results = await self.transport.send(message.envelope.mail_from, rcpts, raw)
         except DeliveryError as exc:
             results = dict.fromkeys(rcpts, RecipientResult(exc.code, exc.reply))
+        except TimeoutError:
+            overrun = RecipientResult(451, "4.4.2 the attempt outlasted its lease; retrying")
+            results = dict.fromkeys(rcpts, overrun)
         now = self.clock()
         outcome = plan(
             rcpts=rcpts,

@@ -111,6 +111,9 @@ class SmtpTransport(Transport):
         except (aiosmtplib.SMTPException, OSError) as exc:
             client.close()
             raise _temporary("the upstream connection failed", exc) from exc
+        except BaseException:
+            client.close()  # cancelled mid-transaction: the connection is in an unknown state
+            raise
         self._idle.append(client)
         results = dict.fromkeys(rcpts, RecipientResult(250, accepted))
         results.update(

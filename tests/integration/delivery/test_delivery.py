@@ -10,7 +10,7 @@ from pathlib import Path
 import trustme
 
 from mailguard import metrics
-from mailguard.config import Config
+from mailguard.config import Config, DeliveryConfig
 from mailguard.delivery.transport import RecipientResult, Transport
 from mailguard.states import State
 from mailguard.store.sqlite import SqliteStore
@@ -177,9 +177,24 @@ async def test_stop_hands_in_flight_messages_back(
     transport = _StuckTransport()
     mid = await queue_message(store)
 
-    async with run_service(Config(), transport):
+    async with run_service(Config(), transport) as service:
         await asyncio.wait_for(transport.started.wait(), 10)
+        await service.stop(grace=0.05)
 
     back = await store.get(mid)
     assert back is not None and back.state is State.QUEUED and back.lease_owner is None
     assert [a.event for a in await store.audit_events(message_id=mid)][-1] == "handed_back"
+
+
+async def test_an_attempt_that_outlasts_its_lease_is_cut_and_retried(
+    store: SqliteStore, run_service: RunService
+) -> None:
+    transport = _StuckTransport()
+    mid = await queue_message(store)
+    config = Config(delivery=DeliveryConfig(lease_seconds=0.1, poll_seconds=0.05))
+
+    async with run_service(config, transport):
+        deferred = await wait_until(store, mid, in_state(State.DEFERRED))
+
+    assert deferred.last_error == "451 4.4.2 the attempt outlasted its lease; retrying"
+    assert deferred.lease_owner is None

@@ -7,6 +7,7 @@ import fnmatch
 import json
 import re
 import shlex
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,21 @@ def test_the_entrypoint_is_the_installed_console_script(
     (cmd,) = args_of(dockerfile, "CMD")
     assert json.loads(entrypoint) == ["mailguard"]
     assert json.loads(cmd)[0] == "serve"
+
+
+def test_every_data_file_of_the_package_reaches_the_installed_image(repo_root: Path) -> None:
+    """``pip install .`` in the image ships only what ``package-data`` names: a template or SQL
+    file of a new kind would be missing from the container while every test here passes."""
+    pyproject = tomllib.loads((repo_root / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["mailguard"]
+    package = repo_root / "mailguard"
+    data_files = [
+        path
+        for path in package.rglob("*")
+        if path.is_file() and path.suffix not in {".py", ".pyc"} and "__pycache__" not in path.parts
+    ]
+    assert data_files, "templates and SQL files are expected"
+    for path in data_files:
+        assert any(fnmatch.fnmatch(path.name, p.rsplit("/", 1)[-1]) for p in patterns), (
+            f"{path.relative_to(repo_root)} is not in [tool.setuptools.package-data]"
+        )
