@@ -60,9 +60,9 @@ class WorkListener:
         """Return at the next wake-up (or one that arrived while nobody waited), or at timeout."""
         if self._conn is None or self._conn.is_closed():
             self._reconnect_soon()
-        # asyncio.timeout, not wait_for: 3.11's wait_for can swallow the caller's cancellation
-        # when the event fires at the same moment, and a stopping worker would then wait forever.
         with contextlib.suppress(TimeoutError):
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
+            # races the event, and a watcher looping on this then never stops.
             async with asyncio.timeout(timeout):
                 await self._work.wait()
         self._work.clear()
