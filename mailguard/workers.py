@@ -6,7 +6,8 @@ same config and the SMTP ports it actually bound (so port 0 works), in
 ``MAILGUARD_WORKER_PORTS``. The kernel spreads new connections over every process listening
 with SO_REUSEPORT. Each worker inspects, stores and delivers on its own; they share the store
 (SQLite serialises the writers; PostgreSQL is the choice for many processes or machines).
-Workers do not serve the web side: ``/metrics`` shows the supervisor's own counters.
+Workers do not serve the web side: they write snapshots of their counters that the
+supervisor's ``/metrics`` adds to its own (``mailguard.metrics_share``).
 
 Signals: SIGHUP is passed on to the workers; on SIGTERM the supervisor stops its workers
 (SIGTERM, then SIGKILL after a grace period) before itself. A worker whose supervisor

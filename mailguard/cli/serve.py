@@ -12,8 +12,10 @@ import asyncio
 import signal
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from mailguard import metrics_share
 from mailguard.app import Relay
 from mailguard.config import Config
 from mailguard.config_load import load_config
@@ -46,12 +48,15 @@ def run(args: argparse.Namespace) -> int:
     ports = worker_ports()
     if ports is not None:
         relay = Relay(as_worker(config, ports), reuse_port=True, serve_web=False)
-        on_started = _watch_supervisor(supervisor_pid())
+        on_started = _watch_supervisor(supervisor_pid(), metrics_share.share_dir(config.var_dir))
     elif config.processes > 1:
         relay = Relay(config, reuse_port=True)
         on_started = _with_workers(args.config, config)
     else:
         relay, on_started = Relay(config), _announce
+    if ports is None:
+        # Snapshots left by an earlier run's workers counted that run's traffic, not this one's.
+        metrics_share.clear(metrics_share.share_dir(config.var_dir))
     try:
         asyncio.run(relay.run(on_started=on_started))
     except (PolicyError, StoreUnavailable) as exc:
@@ -63,8 +68,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _watch_supervisor(parent: int) -> Callable[[Relay], None]:
-    return lambda relay: relay.spawn(stop_when_orphaned(parent))
+def _watch_supervisor(parent: int, metrics_dir: Path) -> Callable[[Relay], None]:
+    def started(relay: Relay) -> None:
+        relay.spawn(stop_when_orphaned(parent))
+        relay.spawn(metrics_share.publish(metrics_dir))  # the supervisor serves /metrics
+
+    return started
 
 
 def _with_workers(config_path: str | None, config: Config) -> Callable[[Relay], None]:

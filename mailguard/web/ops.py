@@ -3,7 +3,8 @@
 ``/healthz`` only proves the event loop answers (liveness: restart me if not). ``/readyz``
 proves this replica can take mail now: the store answers, a policy is loaded, the SMTP
 listeners are up (readiness: route traffic to me). ``/metrics`` is Prometheus's text format
-from ``mailguard.metrics.REGISTRY``; the store-backed gauges are refreshed from the store at
+from ``mailguard.metrics.REGISTRY`` (plus the counters of worker processes, see
+``mailguard.metrics_share``); the store-backed gauges are refreshed from the store at
 scrape time, at most once per ``STORE_GAUGES_TTL`` however many scrapers ask, so a scrape costs
 one ``count_by_state`` query at most.
 
@@ -18,10 +19,11 @@ from collections.abc import Callable
 from typing import Protocol
 
 from aiohttp import web
-from prometheus_client import generate_latest
 
 from mailguard import metrics
+from mailguard.config import Config
 from mailguard.errors import StoreError
+from mailguard.metrics_share import exposition, share_dir
 from mailguard.states import State
 from mailguard.store.base import Store
 
@@ -39,6 +41,9 @@ PROBE_TIMEOUT = 3.0
 
 class Observed(Protocol):
     """What the ops endpoints need to know about the running relay."""
+
+    @property
+    def config(self) -> Config: ...
 
     @property
     def store(self) -> Store: ...
@@ -113,10 +118,8 @@ def register(app: web.Application, relay: Observed) -> None:
 
     async def scrape(request: web.Request) -> web.Response:
         await gauges.refresh(relay.store)
-        return web.Response(
-            body=generate_latest(metrics.REGISTRY),
-            headers={"Content-Type": EXPOSITION_CONTENT_TYPE},
-        )
+        body = await asyncio.to_thread(exposition, share_dir(relay.config.var_dir))
+        return web.Response(body=body, headers={"Content-Type": EXPOSITION_CONTENT_TYPE})
 
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)

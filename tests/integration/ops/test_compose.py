@@ -177,3 +177,16 @@ def test_docker_compose_accepts_the_file(deploy: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_production_example_loads_and_keeps_its_promises(deploy: Path) -> None:
+    secrets = {"MAILGUARD_SECRET_KEY": "s" * 64, "MAILGUARD_UPSTREAM_PASSWORD": "pw"}
+    config = load_config(str(deploy / "production.example.yaml"), environ=secrets)
+    assert config.upstream.tls == "required", "held-and-released mail never travels in clear"
+    assert config.smtp.tls.cert_file and config.smtp.users_file, "STARTTLS and AUTH"
+    assert config.log.format == "json" and config.log.mask_local_parts
+    assert config.web.host == "127.0.0.1", "the web side sits behind a TLS reverse proxy"
+    assert config.web.public_base_url.startswith("https://")
+    assert config.var_dir == "/var/lib/mailguard", "the systemd unit's StateDirectory"
+    text = (deploy / "production.example.yaml").read_text(encoding="utf-8")
+    assert "password:" not in text.replace("MAILGUARD_UPSTREAM_PASSWORD", ""), "no secrets"

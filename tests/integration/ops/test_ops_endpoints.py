@@ -17,17 +17,20 @@ from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client.parser import text_string_to_metric_families
 
 from mailguard import __version__, metrics
+from mailguard.config import Config
 from mailguard.states import State
 from mailguard.store.base import Store
 from mailguard.store.sqlite import SqliteStore
 from mailguard.web import ops
 from tests.integration.ops.exposition import value
 from tests.store.messages import new_message, received
+from tests.support.clock import FakeClock
 
 
 @dataclass
 class StandIn:
     store: Store
+    config: Config
     policy_loaded: bool = True
     listening: bool = True
 
@@ -48,20 +51,12 @@ async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
 
 
 @pytest.fixture
-async def client(store: SqliteStore) -> AsyncIterator[Served]:
-    relay = StandIn(store)
+async def client(store: SqliteStore, tmp_path: Path) -> AsyncIterator[Served]:
+    relay = StandIn(store, Config(var_dir=str(tmp_path / "var")))
     app = web.Application()
     ops.register(app, relay)
     async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
         yield test_client, relay
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 async def hold_one(store: Store) -> None:
@@ -79,11 +74,11 @@ async def test_store_gauges_follow_the_store_but_reuse_a_fresh_count(store: Sqli
     assert sample("mailguard_queue_depth", state="queued") == 0
 
     await hold_one(store)
-    clock.now += 1.0
+    clock.advance(1.0)
     await gauges.refresh(store)
     assert sample("mailguard_held_messages") == 1, "a count younger than the TTL is reused"
 
-    clock.now += 1.5
+    clock.advance(1.5)
     await gauges.refresh(store)
     assert sample("mailguard_held_messages") == 2
     assert sample("mailguard_store_up") == 1
@@ -97,15 +92,13 @@ async def test_an_unreadable_store_keeps_the_last_counts_and_reports_store_down(
     await hold_one(store)
     await gauges.refresh(store)
     await store.close()
-    clock.now += 5
+    clock.advance(5)
     await gauges.refresh(store)
     assert sample("mailguard_store_up") == 0
     assert sample("mailguard_held_messages") == 1
 
 
-async def test_healthz_answers_ok(
-    client: Served,
-) -> None:
+async def test_healthz_answers_ok(client: Served) -> None:
     http, _ = client
     response = await http.get("/healthz")
     assert response.status == 200
