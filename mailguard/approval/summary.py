@@ -12,13 +12,21 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from mailguard.formats.inspect import inspect_file
 from mailguard.message.model import Attachment, ParsedMessage
 from mailguard.model import Finding, FindingKind
+from mailguard.names.salutation import find_salutation
 from mailguard.store.base import StoredMessage
 
 Encryption = Literal["encrypted", "not_encrypted", "unknown"]
 EncryptionProbe = Callable[[Attachment], bool | None]
 """True/False when the attachment's content is (not) encrypted; None when it cannot tell."""
+
+
+def attachment_encrypted(attachment: Attachment) -> bool | None:
+    """The formats layer's verdict (content, not file name)."""
+    return inspect_file(attachment.filename, attachment.data).encrypted
+
 
 EXCERPT_LINES = 12
 EXCERPT_CHARS = 1200
@@ -65,10 +73,12 @@ def summarize(
     message: StoredMessage,
     parsed: ParsedMessage,
     *,
-    probe: EncryptionProbe | None = None,
-    extra_names: Iterable[str] = (),
+    probe: EncryptionProbe | None = attachment_encrypted,
 ) -> HeldSummary:
+    """The approver's view; ``probe=None`` leaves unflagged attachments' encryption unknown."""
     findings = message.decision.findings
+    salutation = find_salutation(parsed.text)
+    greeted = [p.display for p in salutation.people] if salutation else []
     return HeldSummary(
         message_id=message.id,
         sender=message.envelope.mail_from,
@@ -77,7 +87,7 @@ def summarize(
         recipients=_recipients(message.envelope.rcpt_tos, parsed, findings),
         findings=findings,
         attachments=tuple(_attachment(a, findings, probe) for a in parsed.attachments),
-        excerpt=highlight(excerpt(parsed.text), [*named_people(findings), *extra_names]),
+        excerpt=highlight(excerpt(parsed.text), [*named_people(findings), *greeted]),
         received_at=message.received_at,
         hold_until=message.hold_until,
         next_attempt_at=message.next_attempt_at,

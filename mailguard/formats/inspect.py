@@ -21,6 +21,7 @@ from mailguard.formats.rar import list_rar
 from mailguard.formats.report import FileReport
 from mailguard.formats.sevenzip import sevenzip_encrypted
 from mailguard.formats.sniff import kind_of, sniff_type
+from mailguard.formats.tar import is_tar, tar_names, unpack_prefix
 from mailguard.formats.ziparchive import ZipEntry, ZipListing, list_zip, read_entry
 
 MAX_NESTING = 1
@@ -80,6 +81,8 @@ class _Inspector:
             reasons.append(label)
         if kind == "zip":
             return self._zip(data, reasons, depth)
+        if kind == "archive" or is_tar(data):
+            return self._tarball(data, mime, reasons)
         if kind == "rar":
             rar = list_rar(data)
             reasons += (f"archive entry {n}: {r}" for n in rar.names for r in name_reasons(n))
@@ -97,6 +100,15 @@ class _Inspector:
         elif kind in ("smime", "pgp"):
             encrypted = True  # encrypted to its recipients' keys: nobody else can read it
         return FileReport(kind, encrypted, _unique(reasons), notes=notes)
+
+    def _tarball(self, data: bytes, mime: str, reasons: list[str]) -> FileReport:
+        """gzip, bzip2, xz (a tarball or one file) and plain tar: never encrypted; entry names
+        checked."""
+        data, complete = unpack_prefix(data, mime)
+        notes = () if complete else ("compressed content not fully read",)
+        names = tar_names(data) if is_tar(data) else ()
+        reasons += (f"archive entry {n}: {r}" for n in names for r in name_reasons(n))
+        return FileReport("archive", False, _unique(reasons), names, notes)
 
     def _zip(self, data: bytes, reasons: list[str], depth: int) -> FileReport:
         listing = list_zip(data)

@@ -66,7 +66,8 @@ def list_zip(data: bytes) -> ZipListing:
         cd_size, cd_offset = _zip64_directory(data, eocd, cd_size, cd_offset)
     base = 0
     expected_start = eocd - cd_size
-    if data[cd_offset : cd_offset + 4] != _CENTRAL and data[expected_start:][:4] == _CENTRAL:
+    misplaced = data[cd_offset : cd_offset + 4] != _CENTRAL
+    if misplaced and expected_start >= 0 and data[expected_start : expected_start + 4] == _CENTRAL:
         base = expected_start - cd_offset
         cd_offset = expected_start
     entries: list[ZipEntry] = []
@@ -156,7 +157,7 @@ def read_entry(data: bytes, listing: ZipListing, entry: ZipEntry, limit: int) ->
     """At most ``limit`` leading bytes of an unencrypted stored or deflated entry, reading
     only as much compressed data as that needs; ``b""`` when it cannot be read."""
     pos = listing.base + entry.local_offset
-    if entry.encrypted or len(data) < pos + 30 or data[pos : pos + 4] != _LOCAL:
+    if entry.encrypted or pos < 0 or len(data) < pos + 30 or data[pos : pos + 4] != _LOCAL:
         return b""
     nlen, xlen = struct.unpack_from("<HH", data, pos + 26)
     start = pos + 30 + nlen + xlen

@@ -138,7 +138,7 @@ class _Walker:
         elif ctype.startswith("multipart/"):
             self._multipart(part, ctype, depth, path, own)
         else:
-            self._leaf(part, ctype, path, own, related)
+            self._leaf(part, ctype, depth, path, own, related)
 
     def _multipart(
         self, part: RawPart, ctype: str, depth: int, path: tuple[str, ...], own: bool
@@ -146,7 +146,7 @@ class _Walker:
         boundary = _boundary(part.headers)
         if not boundary:
             self.note("multipart without a boundary")
-            self._leaf(part, "text/plain", path, own)
+            self._leaf(part, "text/plain", depth, path, own)
             return
         room = max(1, self.limits.max_parts - self.parts + 1)
         spans, defects = split_multipart(part, boundary, room)
@@ -170,7 +170,13 @@ class _Walker:
         self.walk(inner, depth + 1, (*path, name), own=False)
 
     def _leaf(
-        self, part: RawPart, ctype: str, path: tuple[str, ...], own: bool, related: bool = False
+        self,
+        part: RawPart,
+        ctype: str,
+        depth: int,
+        path: tuple[str, ...],
+        own: bool,
+        related: bool = False,
     ) -> None:
         filename = part_filename(part.headers)
         disposition = header_str(part.headers, "content-disposition").split(";")[0].strip()
@@ -192,6 +198,9 @@ class _Walker:
         self._add(filename, ctype, data, path, inline=inline)
         if ctype in _TNEF_TYPES or data.startswith(TNEF_MAGIC):
             self._tnef(filename or "winmail.dat", data, path)
+        elif ctype in _NESTED_TYPES:  # base64-encoded: RFC 2046 forbids it, clients do it
+            inner = split_part(data)
+            self.walk(inner, depth + 1, (*path, filename or _eml_name(inner.headers)), own=False)
 
     def _decode(self, part: RawPart, label: str) -> bytes | None:
         if self.decoded + part.size > self.limits.max_decoded_bytes:

@@ -32,7 +32,7 @@ def compose(
     mail["Message-ID"] = make_msgid("mailguard", domain=sender.rpartition("@")[2])
     mail["Auto-Submitted"] = "auto-generated"  # RFC 3834: auto-responders must not answer
     mail["X-Auto-Response-Suppress"] = "All"
-    mail["Content-Language"] = language
     mail.set_content(text, charset="utf-8")
     mail.add_alternative(html, subtype="html", charset="utf-8")
+    mail["Content-Language"] = language  # after the content: set_content drops Content-*
     return mail.as_bytes()

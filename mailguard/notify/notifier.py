@@ -15,7 +15,7 @@ import structlog
 
 from mailguard.approval.links import approve_url, status_url
 from mailguard.approval.routing import Directory
-from mailguard.approval.summary import EncryptionProbe, HeldSummary, summarize
+from mailguard.approval.summary import HeldSummary, summarize
 from mailguard.approval.tokens import Role, TokenSigner
 from mailguard.clock import Clock
 from mailguard.config import Config
@@ -40,7 +40,6 @@ class ApprovalNotifier:
         clock: Clock,
         wake: Callable[[], None],
         renderer: MailRenderer | None = None,
-        probe: EncryptionProbe | None = None,
     ) -> None:
         self._store = store
         self._config = config
@@ -49,7 +48,6 @@ class ApprovalNotifier:
         self._clock = clock
         self._wake = wake
         self._renderer = renderer or MailRenderer()
-        self._probe = probe
 
     async def held(self, message_id: str) -> None:
         """Ask the approvers (or, if nobody may approve, the admins); tell the sender."""
@@ -112,7 +110,7 @@ class ApprovalNotifier:
         if message is None or message.raw is None:
             log.warning("notification for a message that is gone", id=message_id)
             return None
-        return message, summarize(message, parse_message(message.raw), probe=self._probe)
+        return message, summarize(message, parse_message(message.raw))
 
     def _link(self, message: StoredMessage, address: str, role: Role) -> str:
         token = self._signer.issue(message.id, address, role)

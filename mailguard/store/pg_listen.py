@@ -61,7 +61,10 @@ class WorkListener:
         if self._conn is None or self._conn.is_closed():
             self._reconnect_soon()
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._work.wait(), timeout)
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
+            # races the event, and a watcher looping on this then never stops.
+            async with asyncio.timeout(timeout):
+                await self._work.wait()
         self._work.clear()
 
     async def close(self) -> None:

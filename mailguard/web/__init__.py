@@ -14,7 +14,12 @@ from aiohttp import web
 if TYPE_CHECKING:
     from mailguard.app import Relay
 
-_ROUTES = ("mailguard.web.ops",)
+_ROUTES = (
+    "mailguard.web.ops",
+    "mailguard.web.approval",
+    "mailguard.web.sender",
+    "mailguard.web.admin",
+)
 
 
 def build_web_app(relay: Relay) -> web.Application:

@@ -113,10 +113,14 @@ async def open_link(
     if message is None or message.raw is None:
         return error_page(language, 404, "error.not_found")
     if len(message.raw) <= INLINE_PARSE_MAX:
-        parsed = parse_message(message.raw)
+        summary = _summary(message, message.raw)
     else:
-        parsed = await asyncio.to_thread(parse_message, message.raw)
-    return Visit(workflow, token, claims, language, message, summarize(message, parsed))
+        summary = await asyncio.to_thread(_summary, message, message.raw)
+    return Visit(workflow, token, claims, language, message, summary)
+
+
+def _summary(message: StoredMessage, raw: bytes) -> HeldSummary:
+    return summarize(message, parse_message(raw))
 
 
 async def reload(visit: Visit) -> Visit:

@@ -1,4 +1,4 @@
-"""Helpers for the approval tests: an adjustable clock, and reading our own notification mails."""
+"""Helpers for the approval tests: reading our own notification mails and their links."""
 
 from __future__ import annotations
 
@@ -10,17 +10,6 @@ from email.policy import default
 from urllib.parse import unquote
 
 LINK = re.compile(r"(https?://[^\s\"<>]+/(approve|status)/([0-9a-f]+)\?t=([A-Za-z0-9_.\-%]+))")
-
-
-class FakeClock:
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @dataclass(frozen=True)

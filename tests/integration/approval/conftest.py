@@ -19,7 +19,8 @@ from mailguard.store.base import AuditEvent, NewMessage, StoredMessage
 from mailguard.store.sqlite import SqliteStore
 from mailguard.web import approval, sender
 from tests.mailmaker import make_mail
-from tests.support.approval import FakeClock, Notice, read_notice
+from tests.support.approval import Notice, read_notice
+from tests.support.clock import FakeClock
 
 SENDER = "tanaka@example.co.jp"
 APPROVER = "hr-lead@example.co.jp"

@@ -69,11 +69,12 @@ async def test_metrics_follow_a_pass_a_hold_and_a_reject(relay: Relay, upstream:
     assert (await send(relay, "sato@example.co.jp")).startswith("250")
     assert (await send(relay, "tanaka@hold.example")).startswith("250")
     assert (await send(relay, "kimura@blocked.example")).startswith("550")
-    await upstream.wait_for(1)
+    # The pass, plus the hold's two notices (approver and sender) sent through the same queue.
+    await upstream.wait_for(3)
 
     async def delivered() -> bool:
         counts = await relay.store.count_by_state()
-        return counts[State.DELIVERED] == 1
+        return counts[State.DELIVERED] == 3
 
     await until(delivered)
     text = await scrape(relay)
@@ -91,14 +92,14 @@ async def test_metrics_follow_a_pass_a_hold_and_a_reject(relay: Relay, upstream:
         "mailguard_rule_matches_total{'mode': 'monitor', 'rule': 'watch-external'}": 2,
         "mailguard_rule_matches_total{'mode': 'enforced', 'rule': 'hold-partner'}": 1,
         "mailguard_rule_matches_total{'mode': 'enforced', 'rule': 'reject-blocked'}": 1,
-        "mailguard_deliveries_total{'result': 'delivered'}": 1,
+        "mailguard_deliveries_total{'result': 'delivered'}": 3,
         "mailguard_inspection_seconds_count{}": 3,
     }
     # The store-backed gauges: this test's store holds exactly these.
     assert value(text, "mailguard_held_messages") == 1
     assert value(text, "mailguard_queue_depth", state="held") == 1
     assert value(text, "mailguard_queue_depth", state="rejected") == 1
-    assert value(text, "mailguard_queue_depth", state="delivered") == 1
+    assert value(text, "mailguard_queue_depth", state="delivered") == 3
     assert value(text, "mailguard_queue_depth", state="queued") == 0
     assert value(text, "mailguard_store_up") == 1
     policy = {"file": relay.config.policy, "hash": relay.policy.policy_hash}

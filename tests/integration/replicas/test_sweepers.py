@@ -14,7 +14,7 @@ from mailguard.model import Action, Decision
 from mailguard.states import State
 from mailguard.store.postgres import PostgresStore
 from tests.integration.approval.conftest import ADMIN, SENDER, Flow, config, hold
-from tests.support.approval import FakeClock
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.postgres
 

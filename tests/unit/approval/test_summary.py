@@ -29,8 +29,10 @@ def test_the_probe_decides_attachments_no_finding_names() -> None:
     quiet = replace(message, decision=replace(message.decision, findings=findings))
     (attachment,) = summarize(quiet, plain, probe=lambda a: True).attachments
     assert attachment.encryption == "encrypted"
-    (unknown,) = summarize(quiet, plain).attachments
+    (unknown,) = summarize(quiet, plain, probe=None).attachments
     assert unknown.encryption == "unknown"
+    (inspected,) = summarize(quiet, plain).attachments
+    assert inspected.encryption == "not_encrypted"  # the formats layer read the plain PDF
 
 
 def test_the_named_person_is_highlighted_even_without_the_space() -> None:
@@ -42,6 +44,13 @@ def test_the_named_person_is_highlighted_even_without_the_space() -> None:
 def test_highlight_finds_full_width_spaces_and_latin_case() -> None:
     segments = highlight("Dear MR. suzuki,\n鈴木　次郎様", ["Suzuki", "鈴木 次郎"])
     assert [text for text, named in segments if named] == ["suzuki", "鈴木　次郎"]
+
+
+def test_the_greeting_is_highlighted_even_without_a_finding_naming_it() -> None:
+    message = stored()
+    quiet = replace(message, decision=replace(message.decision, findings=()))
+    summary = summarize(quiet, parsed(text="Dear Mr. Tanaka,\n\nThank you."))
+    assert [text for text, named in summary.excerpt if named] == ["Tanaka"]
 
 
 def test_highlight_without_names_is_one_plain_segment() -> None:

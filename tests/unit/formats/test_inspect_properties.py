@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import io
+import tarfile
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mailguard.formats import inspect_file
 from tests.filemaker import make_doc, make_docx, make_pdf, make_zip
 from tests.unit.formats.rar_builder import rar4, rar5
+
+
+def _tarball() -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tf:
+        info = tarfile.TarInfo("資料/run.ps1")
+        info.size = 3
+        tf.addfile(info, io.BytesIO(b"abc"))
+    return buf.getvalue()
+
 
 _SEEDS = [
     make_zip({"a.csv": b"1,2", "b.exe": b"MZ"}),
@@ -20,6 +33,7 @@ _SEEDS = [
     make_docx(macro=True),
     make_doc(encrypted=True),
     rar5([("a.csv", True), ("b.exe", False)]),
+    _tarball(),
     rar4([("a.csv", True), ("b.exe", False)]),
     b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(24) + b"\x17\x06\x00\x01\x09\x10\x00",
 ]

@@ -270,3 +270,10 @@ def test_rfc2231_form_wins_over_the_plain_one() -> None:
 def test_unencoded_rfc2231_continuations() -> None:
     header = b'Content-Disposition: attachment; filename*0="quarterly-"; filename*1="report.pdf"'
     assert _one_attachment(header) == "quarterly-report.pdf"
+
+
+def test_base64_encoded_forwarded_message_is_walked_too() -> None:
+    inner = make_mail(subject="fwd", attachments=[("x.csv", b"1,2", "text/csv")])
+    raw = make_mail(body="FYI", attachments=[("fwd.eml", inner, "message/rfc822")])
+    atts = parse_message(raw).attachments
+    assert [(a.filename, a.path) for a in atts] == [("fwd.eml", ()), ("x.csv", ("fwd.eml",))]
