@@ -30,6 +30,7 @@ from mailguard.store.base import AuditEvent, Store, StoredMessage
 log = structlog.get_logger(__name__)
 
 Role = Literal["approver", "admin", "sender", "operator", "system"]
+Verdict = Literal["released", "rejected"]
 QUICK_SECONDS = 5.0
 """A decision this soon after the page was rendered was hardly read: counted as ``quick``."""
 COMMENT_LIMIT = 2000
@@ -96,33 +97,20 @@ class Decisions:
         self._directory = directory
         self._listener = listener
 
-    async def release(
+    async def moderate(
         self,
         message_id: str,
         actor: Actor,
+        verdict: Verdict,
         comment: str = "",
         *,
         seconds_on_page: float | None = None,
     ) -> Result:
+        """An approver's, admin's or operator's release or reject of a held message."""
         message = await self._load(message_id)
         self._authorise_moderator(message, actor)
-        return await self._decide(
-            message, actor, "released", State.QUEUED, comment, seconds_on_page
-        )
-
-    async def reject(
-        self,
-        message_id: str,
-        actor: Actor,
-        comment: str = "",
-        *,
-        seconds_on_page: float | None = None,
-    ) -> Result:
-        message = await self._load(message_id)
-        self._authorise_moderator(message, actor)
-        return await self._decide(
-            message, actor, "rejected", State.REJECTED, comment, seconds_on_page
-        )
+        new = State.QUEUED if verdict == "released" else State.REJECTED
+        return await self._decide(message, actor, verdict, new, comment, seconds_on_page)
 
     async def withdraw(self, message_id: str, actor: Actor) -> Result:
         """The sender takes back a held or delayed message: it is never sent."""

@@ -14,7 +14,7 @@ import getpass
 from datetime import UTC, datetime
 from typing import Any
 
-from mailguard.approval.decisions import Actor
+from mailguard.approval.decisions import Actor, Verdict
 from mailguard.approval.workflow import Workflow
 from mailguard.cli.storeaccess import add_config_argument, run_with_store
 from mailguard.clock import system_clock
@@ -115,10 +115,8 @@ def _describe(message: StoredMessage) -> list[str]:
 async def _decide(config: Config, store: Store, args: argparse.Namespace) -> int:
     workflow = Workflow(config, store, clock=system_clock, wake=lambda: None, policy=lambda: None)
     actor = Actor("operator", getpass.getuser())
-    decide = (
-        workflow.decisions.release if args.queue_action == "release" else workflow.decisions.reject
-    )
-    result = await decide(args.id, actor, args.comment)
+    verdict: Verdict = "released" if args.queue_action == "release" else "rejected"
+    result = await workflow.decisions.moderate(args.id, actor, verdict, args.comment)
     if result.won:
         print(f"{args.queue_action}d {args.id} as {actor.label}")
         return 0

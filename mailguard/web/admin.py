@@ -19,7 +19,14 @@ from mailguard.approval.links import ADMIN_PATH
 from mailguard.approval.workflow import RelayParts, Workflow, attach
 from mailguard.config import WebConfig
 from mailguard.states import State
-from mailguard.web.pages import SECURITY_HEADERS, WORKFLOW, error_page, page_language, render
+from mailguard.web.pages import (
+    SECURITY_HEADERS,
+    WORKFLOW,
+    bind,
+    error_page,
+    page_language,
+    render,
+)
 
 PAGE_SIZE = 25
 MAX_PAGE = 10_000
@@ -30,8 +37,7 @@ def register(app: web.Application, relay: RelayParts) -> None:
 
 
 def add_routes(app: web.Application, workflow: Workflow) -> None:
-    if WORKFLOW not in app:
-        app[WORKFLOW] = workflow
+    bind(app, workflow)
     app.router.add_get(ADMIN_PATH, queue)
 
 

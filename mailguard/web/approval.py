@@ -19,18 +19,18 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 
 from mailguard import metrics
-from mailguard.approval.decisions import Actor
+from mailguard.approval.decisions import Verdict
 from mailguard.approval.links import APPROVE_PATH
 from mailguard.approval.tokens import Role
 from mailguard.approval.workflow import RelayParts, Workflow, attach
-from mailguard.errors import DecisionRefused, TokenError, UnknownMessage
+from mailguard.errors import DecisionRefused
 from mailguard.states import State
 from mailguard.web.pages import (
-    WORKFLOW,
     Visit,
-    client_of,
-    error_page,
+    bind,
     open_link,
+    posted_form,
+    refusal_page,
     reload,
     render,
 )
@@ -46,8 +46,7 @@ def register(app: web.Application, relay: RelayParts) -> None:
 
 
 def add_routes(app: web.Application, workflow: Workflow) -> None:
-    if WORKFLOW not in app:
-        app[WORKFLOW] = workflow
+    bind(app, workflow)
     app.router.add_get(_PATH, show)
     app.router.add_post(_PATH, decide)
 
@@ -75,28 +74,21 @@ async def show(request: web.Request) -> web.Response:
 
 
 async def decide(request: web.Request) -> web.Response:
-    form = await request.post()
-    visit = await open_link(request, str(form.get("t", "")), _ROLES)
-    if isinstance(visit, web.Response):
-        return visit
+    posted = await posted_form(request, _ROLES, ("release", "reject"))
+    if isinstance(posted, web.Response):
+        return posted
+    visit = posted.visit
+    verdict: Verdict = "released" if posted.action == "release" else "rejected"
     try:
-        seconds = visit.workflow.signer.check_form_token(visit.token, str(form.get("form", "")))
-    except TokenError:
-        return error_page(visit.language, 400, "page.form_expired")
-    action = form.get("action")
-    if action not in ("release", "reject"):
-        return error_page(visit.language, 400, "page.bad_action")
-    actor = Actor(visit.claims.role, visit.claims.address, *client_of(request))
-    comment = str(form.get("comment", ""))
-    decide_with = (
-        visit.workflow.decisions.release if action == "release" else visit.workflow.decisions.reject
-    )
-    try:
-        result = await decide_with(visit.message.id, actor, comment, seconds_on_page=seconds)
-    except UnknownMessage:
-        return error_page(visit.language, 404, "error.not_found")
+        result = await visit.workflow.decisions.moderate(
+            visit.message.id,
+            posted.actor,
+            verdict,
+            posted.comment,
+            seconds_on_page=posted.seconds_on_page,
+        )
     except DecisionRefused as exc:
-        return error_page(visit.language, 403, "page.refused", exc.reason)
+        return refusal_page(visit.language, exc)
     notice = "page.you_decided" if result.won else "page.lost"
     return _page(request, await reload(visit), notice=notice, won=result.won)
 

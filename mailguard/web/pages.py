@@ -14,11 +14,19 @@ from typing import Any
 
 from aiohttp import web
 
+from mailguard.approval.decisions import Actor
 from mailguard.approval.summary import HeldSummary, summarize
 from mailguard.approval.tokens import LinkClaims, Role
 from mailguard.approval.workflow import Workflow
 from mailguard.config import NotifyConfig
-from mailguard.errors import TokenError, TokenExpired, TokenForged, TokenWrongMessage
+from mailguard.errors import (
+    DecisionRefused,
+    TokenError,
+    TokenExpired,
+    TokenForged,
+    TokenWrongMessage,
+    UnknownMessage,
+)
 from mailguard.message.parse import parse_message
 from mailguard.notify.i18n import CATALOGS, Language, Translator, negotiate
 from mailguard.notify.render import environment
@@ -40,6 +48,12 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-store",
 }
+
+
+def bind(app: web.Application, workflow: Workflow) -> None:
+    """Serve ``workflow`` from this application (once, whichever page module comes first)."""
+    if WORKFLOW not in app:
+        app[WORKFLOW] = workflow
 
 
 def page_language(request: web.Request, notify: NotifyConfig, address: str = "") -> Language:
@@ -80,9 +94,10 @@ def token_error_page(language: Language, error: TokenError) -> web.Response:
     return error_page(language, 403, "error.wrong_role")
 
 
-def client_of(request: web.Request) -> tuple[str, str]:
-    """The client address and user agent, for the audit trail."""
-    return request.remote or "", request.headers.get("User-Agent", "")[:300]
+def refusal_page(language: Language, refused: DecisionRefused) -> web.Response:
+    if isinstance(refused, UnknownMessage):
+        return error_page(language, 404, "error.not_found")
+    return error_page(language, 403, "page.refused", refused.reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,3 +146,35 @@ async def reload(visit: Visit) -> Visit:
         if fresh is None
         else Visit(visit.workflow, visit.token, visit.claims, visit.language, fresh, visit.summary)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """A decision form that came from a page we rendered for a valid link."""
+
+    visit: Visit
+    action: str
+    comment: str
+    seconds_on_page: float
+    actor: Actor
+    """The link's holder, with the client address and user agent for the audit trail."""
+
+
+async def posted_form(
+    request: web.Request, roles: Collection[Role], actions: Collection[str]
+) -> Posted | web.Response:
+    """Check a POST's link, form token and action; the posted form, or the error page."""
+    form = await request.post()
+    visit = await open_link(request, str(form.get("t", "")), roles)
+    if isinstance(visit, web.Response):
+        return visit
+    try:
+        seconds = visit.workflow.signer.check_form_token(visit.token, str(form.get("form", "")))
+    except TokenError:
+        return error_page(visit.language, 400, "page.form_expired")
+    action = str(form.get("action", ""))
+    if action not in actions:
+        return error_page(visit.language, 400, "page.bad_action")
+    client = (request.remote or "", request.headers.get("User-Agent", "")[:300])
+    actor = Actor(visit.claims.role, visit.claims.address, *client)
+    return Posted(visit, action, str(form.get("comment", "")), seconds, actor)

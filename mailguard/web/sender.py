@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mailguard.approval.decisions import Actor
 from mailguard.approval.links import STATUS_PATH
 from mailguard.approval.tokens import Role
 from mailguard.approval.workflow import RelayParts, Workflow, attach
-from mailguard.errors import DecisionRefused, TokenError, UnknownMessage
+from mailguard.errors import DecisionRefused
 from mailguard.states import State
 from mailguard.web.pages import (
-    WORKFLOW,
     Visit,
-    client_of,
-    error_page,
+    bind,
     open_link,
+    posted_form,
+    refusal_page,
     reload,
     render,
 )
@@ -35,8 +34,7 @@ def register(app: web.Application, relay: RelayParts) -> None:
 
 
 def add_routes(app: web.Application, workflow: Workflow) -> None:
-    if WORKFLOW not in app:
-        app[WORKFLOW] = workflow
+    bind(app, workflow)
     app.router.add_get(_PATH, show)
     app.router.add_post(_PATH, act)
 
@@ -49,28 +47,18 @@ async def show(request: web.Request) -> web.Response:
 
 
 async def act(request: web.Request) -> web.Response:
-    form = await request.post()
-    visit = await open_link(request, str(form.get("t", "")), _ROLES)
-    if isinstance(visit, web.Response):
-        return visit
-    try:
-        visit.workflow.signer.check_form_token(visit.token, str(form.get("form", "")))
-    except TokenError:
-        return error_page(visit.language, 400, "page.form_expired")
-    action = str(form.get("action", ""))
-    if action not in _NOTICES:
-        return error_page(visit.language, 400, "page.bad_action")
-    actor = Actor("sender", visit.claims.address, *client_of(request))
+    posted = await posted_form(request, _ROLES, _NOTICES)
+    if isinstance(posted, web.Response):
+        return posted
+    visit, action = posted.visit, posted.action
     decisions = visit.workflow.decisions
     try:
         if action == "withdraw":
-            result = await decisions.withdraw(visit.message.id, actor)
+            result = await decisions.withdraw(visit.message.id, posted.actor)
         else:
-            result = await decisions.send_now(visit.message.id, actor)
-    except UnknownMessage:
-        return error_page(visit.language, 404, "error.not_found")
+            result = await decisions.send_now(visit.message.id, posted.actor)
     except DecisionRefused as exc:
-        return error_page(visit.language, 403, "page.refused", exc.reason)
+        return refusal_page(visit.language, exc)
     notice = _NOTICES[action] if result.won else "page.undecided_state"
     return _page(request, await reload(visit), notice=notice, won=result.won)
 

@@ -9,9 +9,10 @@ timeout and delay paths need no sleeping.
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.policy import default
@@ -27,7 +28,7 @@ from mailguard.approval.workflow import Workflow
 from mailguard.states import State
 from mailguard.store.base import StoredMessage
 from tests.integration.relay.conftest import relay_config, wait_state, wait_until
-from tests.mailmaker import make_mail
+from tests.mailmaker import AttachmentSpec, make_mail
 from tests.support.approval import Notice, read_notice
 from tests.support.clock import FakeClock
 from tests.support.upstream import Upstream
@@ -107,8 +108,13 @@ class Running:
         assert isinstance(self.relay.notifier, Workflow)
         return self.relay.notifier
 
-    async def send(self, subject: str = "内定のご連絡", body: str = HIRING_NOTICE) -> str:
-        raw = make_mail(("田中 花子", SENDER), [("鈴木 一郎", RCPT)], subject, body)
+    async def send(
+        self,
+        subject: str = "内定のご連絡",
+        body: str = HIRING_NOTICE,
+        attachments: Sequence[AttachmentSpec] = (),
+    ) -> str:
+        raw = make_mail(("田中 花子", SENDER), [("鈴木 一郎", RCPT)], subject, body, attachments)
         port = self.relay.smtp_addresses[0][1]
         async with aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=10) as smtp:
             _, reply = await smtp.sendmail(SENDER, [RCPT], raw)
@@ -134,6 +140,16 @@ class Running:
         message = await self.relay.store.get(message_id)
         assert message is not None
         return message
+
+
+def offer_letter_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def free_port() -> int:
@@ -187,9 +203,11 @@ async def test_a_held_hiring_notice_is_released_in_a_real_browser(
 ) -> None:
     from playwright.async_api import async_playwright
 
-    message_id = await running.send()
+    letter = ("内定通知書_鈴木次郎.pdf", offer_letter_pdf(), "application/pdf")
+    message_id = await running.send(attachments=[letter])
     assert (await running.state(message_id)).state is State.HELD
     request = await running.notice(APPROVER, message_id, "Approval needed")
+    assert "内定通知書_鈴木次郎.pdf" in request.text and "NOT encrypted" in request.text
     assert "鈴木 次郎" in request.text and RCPT in request.text
 
     # A mail security scanner follows the link: nothing may happen.
@@ -344,9 +362,8 @@ async def test_a_subject_with_html_and_crlf_is_text_and_breaks_no_header(
     evil = "<script>alert(1)</script>内定\r\nBcc: evil@attacker.example"
     message_id = await running.send(subject=evil)
     notice = await running.notice(APPROVER, message_id, "Approval needed")
-    (raw,) = [
-        m.data for m in running.upstream.received_by(APPROVER) if message_id.encode() in m.data
-    ]
+    to_approver = running.upstream.received_by(APPROVER)
+    (raw,) = [m.data for m in to_approver if message_id in read_notice(m.data).text]
     mail = message_from_bytes(raw, policy=default)
     assert set(mail.keys()) == NOTIFICATION_HEADERS
     assert "<script>alert(1)</script>内定 Bcc: evil@attacker.example" in str(mail["Subject"])

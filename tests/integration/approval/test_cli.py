@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from mailguard.cli import main
-from mailguard.cli.audit import parse_since
+from mailguard.cli.audit import FIELDS, parse_since
 from mailguard.errors import MailguardError
 from mailguard.ids import new_message_id
 from mailguard.model import Envelope
@@ -138,19 +138,7 @@ def test_audit_export_as_jsonl_and_safe_csv(
         main(["audit", "export", "--since", "2999-01-01", "--format", "csv", "--config", config])
         == 0
     )
-    assert capsys.readouterr().out.strip() == ",".join(
-        (
-            "at",
-            "message_id",
-            "actor",
-            "event",
-            "from_state",
-            "to_state",
-            "client_addr",
-            "user_agent",
-            "comment",
-        )
-    )
+    assert capsys.readouterr().out.strip() == ",".join(FIELDS)
 
 
 def test_since_takes_durations_and_iso_times() -> None:

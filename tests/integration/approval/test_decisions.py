@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from mailguard.approval.decisions import Actor
+from mailguard.approval.decisions import Actor, Result
 from mailguard.errors import DecisionRefused, UnknownMessage
 from mailguard.states import State
 from tests.integration.approval.conftest import (
@@ -18,6 +18,14 @@ from tests.integration.approval.conftest import (
     Flow,
     hold,
 )
+
+
+async def release(flow: Flow, message_id: str, actor: Actor, comment: str = "") -> Result:
+    return await flow.workflow.decisions.moderate(message_id, actor, "released", comment)
+
+
+async def reject(flow: Flow, message_id: str, actor: Actor, comment: str = "") -> Result:
+    return await flow.workflow.decisions.moderate(message_id, actor, "rejected", comment)
 
 
 async def test_a_hold_asks_each_approver_with_a_personal_link_and_tells_the_sender(
@@ -38,8 +46,8 @@ async def test_a_hold_asks_each_approver_with_a_personal_link_and_tells_the_send
 
 async def test_release_queues_the_message_and_tells_the_sender(flow: Flow) -> None:
     message_id = await flow.add()
-    result = await flow.workflow.decisions.release(
-        message_id, Actor("approver", APPROVER, "192.0.2.1", "Firefox"), "looks fine"
+    result = await release(
+        flow, message_id, Actor("approver", APPROVER, "192.0.2.1", "Firefox"), "looks fine"
     )
     assert result.won and result.message.state is State.QUEUED
     assert result.message.decided_by == f"approver:{APPROVER}"
@@ -57,8 +65,8 @@ async def test_release_queues_the_message_and_tells_the_sender(flow: Flow) -> No
 
 async def test_a_later_decision_loses_and_learns_who_decided(flow: Flow) -> None:
     message_id = await flow.add()
-    await flow.workflow.decisions.reject(message_id, Actor("approver", SECOND), "wrong person")
-    late = await flow.workflow.decisions.release(message_id, Actor("approver", APPROVER))
+    await reject(flow, message_id, Actor("approver", SECOND), "wrong person")
+    late = await release(flow, message_id, Actor("approver", APPROVER))
     assert not late.won
     assert late.message.state is State.REJECTED
     assert late.message.decided_by == f"approver:{SECOND}"
@@ -68,8 +76,8 @@ async def test_a_later_decision_loses_and_learns_who_decided(flow: Flow) -> None
 async def test_two_concurrent_decisions_have_exactly_one_winner(flow: Flow) -> None:
     message_id = await flow.add()
     results = await asyncio.gather(
-        flow.workflow.decisions.release(message_id, Actor("approver", APPROVER)),
-        flow.workflow.decisions.reject(message_id, Actor("approver", SECOND)),
+        release(flow, message_id, Actor("approver", APPROVER)),
+        reject(flow, message_id, Actor("approver", SECOND)),
     )
     assert sorted(r.won for r in results) == [False, True]
     decided = [
@@ -82,7 +90,7 @@ async def test_two_concurrent_decisions_have_exactly_one_winner(flow: Flow) -> N
 
 async def test_reject_with_comment_tells_the_sender_and_queues_nothing(flow: Flow) -> None:
     message_id = await flow.add()
-    await flow.workflow.decisions.reject(message_id, Actor("approver", APPROVER), "宛先が違います")
+    await reject(flow, message_id, Actor("approver", APPROVER), "宛先が違います")
     assert (await flow.get(message_id)).state is State.REJECTED
     (told,) = [n for n in await flow.notices(SENDER) if "Not sent" in n.subject]
     assert "宛先が違います" in told.text
@@ -92,18 +100,16 @@ async def test_reject_with_comment_tells_the_sender_and_queues_nothing(flow: Flo
 async def test_the_sender_cannot_decide_even_if_listed_as_approver(flow: Flow, who: str) -> None:
     message_id = await flow.add(decision=hold(approvers=(SENDER, APPROVER)))
     with pytest.raises(DecisionRefused, match="sender"):
-        await flow.workflow.decisions.release(message_id, Actor("approver", who))
+        await release(flow, message_id, Actor("approver", who))
     assert (await flow.get(message_id)).state is State.HELD
 
 
 async def test_a_stranger_cannot_decide(flow: Flow) -> None:
     message_id = await flow.add()
     with pytest.raises(DecisionRefused, match="not an approver"):
-        await flow.workflow.decisions.release(
-            message_id, Actor("approver", "someone@example.co.jp")
-        )
+        await release(flow, message_id, Actor("approver", "someone@example.co.jp"))
     with pytest.raises(UnknownMessage):
-        await flow.workflow.decisions.release("nope", Actor("approver", APPROVER))
+        await release(flow, "nope", Actor("approver", APPROVER))
 
 
 async def test_nobody_left_to_approve_alerts_the_admins_who_may_decide(flow: Flow) -> None:
@@ -114,13 +120,13 @@ async def test_nobody_left_to_approve_alerts_the_admins_who_may_decide(flow: Flo
     (sender_notice,) = await flow.notices(SENDER)
     assert "Who will decide: an administrator" in sender_notice.text
     with pytest.raises(DecisionRefused):
-        await flow.workflow.decisions.release(message_id, Actor("approver", ADMIN))
-    assert (await flow.workflow.decisions.release(message_id, Actor("admin", ADMIN))).won
+        await release(flow, message_id, Actor("approver", ADMIN))
+    assert (await release(flow, message_id, Actor("admin", ADMIN))).won
 
 
 async def test_an_operator_may_decide_anything(flow: Flow) -> None:
     message_id = await flow.add()
-    assert (await flow.workflow.decisions.reject(message_id, Actor("operator", "root"))).won
+    assert (await reject(flow, message_id, Actor("operator", "root"))).won
     assert (await flow.get(message_id)).decided_by == "operator:root"
 
 
