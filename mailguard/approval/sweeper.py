@@ -24,6 +24,9 @@ from mailguard.store.base import AuditEvent, Store
 log = structlog.get_logger(__name__)
 
 BATCH = 100
+CATCH_UP_LIMIT = 1000
+CATCH_UP_AFTER_SECONDS = 60.0
+"""Only messages older than this are caught up: a younger one may still be in its hook."""
 
 
 class Sweeper:
@@ -43,13 +46,37 @@ class Sweeper:
         self._interval = interval
 
     async def run(self) -> None:
-        """Sweep every ``interval`` seconds until cancelled."""
+        """Catch up once, then sweep every ``interval`` seconds until cancelled."""
+        try:
+            await self.catch_up()
+        except Exception:
+            log.exception("catching up on unannounced holds failed")
         while True:
             try:
                 await self.sweep()
             except Exception:
                 log.exception("sweep failed; retrying next tick")
             await asyncio.sleep(self._interval)
+
+    async def catch_up(self) -> int:
+        """Ask for held messages whose requests were never queued.
+
+        The relay answers 250 once the message is stored, and only then runs the hook that asks
+        the approvers: a crash in between would leave a hold nobody hears of until it times
+        out. Such holds have no ``notified`` audit event; this finds them at start. (Two
+        replicas starting together may both ask: a duplicate request is harmless.)
+        """
+        asked = 0
+        before = self._clock() - CATCH_UP_AFTER_SECONDS
+        for message in await self._store.list_messages([State.HELD], limit=CATCH_UP_LIMIT):
+            if message.received_at > before:
+                continue
+            events = await self._store.audit_events(message_id=message.id)
+            if not any(event.event == "notified" for event in events):
+                log.warning("held message was never announced; asking now", id=message.id)
+                await self._notifier.held(message.id)
+                asked += 1
+        return asked
 
     async def sweep(self) -> int:
         """One pass; returns how many messages this replica moved or escalated."""

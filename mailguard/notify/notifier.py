@@ -61,6 +61,15 @@ class ApprovalNotifier:
         reason: RequestReason = "request" if route.role == "approver" else "admin_alert"
         if not route.recipients:
             log.error("held message has no approver and no admin to ask", id=message_id)
+            await self._store.add_audit(
+                AuditEvent(
+                    message.id,
+                    self._clock(),
+                    "system",
+                    "notified",
+                    comment="nobody to ask: no approvers and no admins",
+                )
+            )
         await self._ask(message, summary, route.recipients, route.role, reason)
         deciders = route.recipients if route.role == "approver" else ()
         link = self._link(message, message.envelope.mail_from, "sender")

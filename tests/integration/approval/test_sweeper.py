@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from mailguard.states import State
+from mailguard.store.base import AuditEvent
 from tests.integration.approval.conftest import APPROVER, SENDER, Flow, hold
+from tests.store.messages import new_message
 
 
 async def test_a_hold_past_its_timeout_is_rejected_and_the_sender_told(flow: Flow) -> None:
@@ -48,3 +50,20 @@ async def test_escalation_asks_the_next_group_once(flow: Flow) -> None:
     assert "Still waiting for approval" in asked.subject
     assert len(await flow.notices(APPROVER)) == 1
     assert (await flow.get(message_id)).escalated
+
+
+async def test_a_hold_whose_hook_never_ran_is_announced_at_start_once(flow: Flow) -> None:
+    message_id = await flow.add()
+    silent = new_message(
+        State.HELD, received_at=flow.clock() - 120, hold_until=flow.clock() + 3600, decision=hold()
+    )
+    await flow.store.add(silent, AuditEvent(silent.id, silent.received_at, "smtp", "received"))
+    young = new_message(
+        State.HELD, received_at=flow.clock(), hold_until=flow.clock() + 3600, decision=hold()
+    )
+    await flow.store.add(young, AuditEvent(young.id, young.received_at, "smtp", "received"))
+    assert await flow.workflow.sweeper.catch_up() == 1
+    assert await flow.workflow.sweeper.catch_up() == 0
+    asked = [n for n in await flow.notices(APPROVER) if silent.id in n.text]
+    assert len(asked) == 1
+    assert len([n for n in await flow.notices(APPROVER) if message_id in n.text]) == 1
