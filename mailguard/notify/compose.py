@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, SMTPUTF8
 from email.utils import format_datetime, make_msgid
 
 from mailguard.notify.headers import is_plain_address, one_line
@@ -24,7 +24,8 @@ def compose(
     for address in (sender, recipient):
         if not is_plain_address(address):
             raise ValueError(f"refusing to write {address!r} into a header")
-    mail = EmailMessage(policy=SMTP)
+    # A non-ASCII address cannot be RFC 2047-encoded: it goes as UTF-8 (RFC 6532, SMTPUTF8).
+    mail = EmailMessage(policy=SMTP if f"{sender}{recipient}".isascii() else SMTPUTF8)
     mail["From"] = sender
     mail["To"] = recipient
     mail["Subject"] = one_line(subject, SUBJECT_LIMIT)

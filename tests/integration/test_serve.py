@@ -142,15 +142,21 @@ def children(pid: int) -> list[int]:
     return [int(c) for c in path.read_text().split()] if path.exists() else []
 
 
-def test_two_processes_share_the_port_and_stop_together(repo_root, tmp_path) -> None:
+def start_two_processes(repo_root: Path, tmp_path: Path) -> tuple[ServeProcess, int]:
+    """A supervisor and one worker; returns the supervisor and the worker's pid."""
     config = tmp_path / "mailguard.yaml"
     config.write_text(
         EPHEMERAL_PORTS + "processes: 2\nrun_without_policy: true\npolicy: none.yaml\n", "utf-8"
     )
     relay = ServeProcess(repo_root, tmp_path, config).start()
+    assert relay.proc is not None
+    (worker,) = children(relay.proc.pid)
+    return relay, worker
+
+
+def test_two_processes_share_the_port_and_stop_together(repo_root, tmp_path) -> None:
+    relay, worker = start_two_processes(repo_root, tmp_path)
     try:
-        assert relay.proc is not None
-        (worker,) = children(relay.proc.pid)
         for n in range(20):  # new connections: the kernel spreads them over both processes
             with smtplib.SMTP("127.0.0.1", relay.smtp_port, timeout=30) as client:
                 client.sendmail("a@example.co.jp", ["b@example.co.jp"], make_mail(subject=f"n{n}"))
@@ -175,14 +181,8 @@ def gone(pid: int) -> bool:
 
 
 def test_a_worker_stops_when_its_supervisor_is_killed(repo_root, tmp_path) -> None:
-    config = tmp_path / "mailguard.yaml"
-    config.write_text(
-        EPHEMERAL_PORTS + "processes: 2\nrun_without_policy: true\npolicy: none.yaml\n", "utf-8"
-    )
-    relay = ServeProcess(repo_root, tmp_path, config).start()
+    relay, worker = start_two_processes(repo_root, tmp_path)
     try:
-        assert relay.proc is not None
-        (worker,) = children(relay.proc.pid)
         relay.signal(signal.SIGKILL)
         relay.wait()
         deadline = time.monotonic() + 20

@@ -2,7 +2,7 @@
 store in ``tmp_path``, delivery into the in-test upstream (``tests/support/upstream.py``).
 
 ``start_relay(...)`` takes keyword overrides of the config sections; the clock is a
-``ManualClock`` so retries come due when a test says so, without sleeping.
+``FakeClock`` so retries come due when a test says so, without sleeping.
 """
 
 from __future__ import annotations
@@ -34,21 +34,11 @@ from mailguard.model import PASS_EVERYTHING, Decision, Envelope
 from mailguard.smtp.users import hash_password, write_users
 from mailguard.states import State
 from mailguard.store.base import StoredMessage
+from tests.support.clock import FakeClock
 from tests.support.upstream import Upstream
 
 PASSWORD = "correct horse battery"
 USER = "taro@example.co.jp"
-
-
-class ManualClock:
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class FixedDecider:
@@ -117,11 +107,11 @@ async def start_relay(tmp_path: Path, upstream: Upstream) -> AsyncIterator[Start
     relays: list[Relay] = []
 
     async def start(
-        *, decision: Decision | None = None, clock: ManualClock | None = None, **sections: Any
+        *, decision: Decision | None = None, clock: FakeClock | None = None, **sections: Any
     ) -> Relay:
         relay = Relay(
             relay_config(tmp_path, upstream, **sections),
-            clock=clock or ManualClock(),
+            clock=clock or FakeClock(),
             policy_loader=fixed_policy(FixedDecider(decision or PASS_EVERYTHING)),
         )
         await relay.start()

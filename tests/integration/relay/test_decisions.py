@@ -12,8 +12,9 @@ from mailguard.model import Action, Decision, Finding
 from mailguard.states import State
 from mailguard.store import sqlite as sqlite_store
 from mailguard.store.base import NewMessage
-from tests.integration.relay.conftest import ManualClock, StartRelay, client, queued_id
+from tests.integration.relay.conftest import StartRelay, client, queued_id
 from tests.mailmaker import make_mail
+from tests.support.clock import FakeClock
 from tests.support.upstream import Upstream
 
 RCPT = "tanaka@partner.co.jp"
@@ -52,7 +53,7 @@ async def test_reject_answers_550_with_the_policy_text_and_keeps_it_for_the_audi
 async def test_hold_stores_held_with_its_timeout_and_calls_the_hooks(
     start_relay: StartRelay, upstream: Upstream
 ) -> None:
-    clock = ManualClock()
+    clock = FakeClock()
     decision = Decision(action=Action.HOLD, findings=(FINDING,), hold_timeout_seconds=3600)
     relay = await start_relay(decision=decision, clock=clock)
     calls: list[str] = []
@@ -76,7 +77,7 @@ async def test_hold_stores_held_with_its_timeout_and_calls_the_hooks(
 
 
 async def test_delay_stores_delayed_until_the_grace_period_ends(start_relay: StartRelay) -> None:
-    clock = ManualClock()
+    clock = FakeClock()
     relay = await start_relay(
         decision=Decision(action=Action.DELAY, delay_seconds=300), clock=clock
     )

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from mailguard.states import State
 from tests.integration.relay.conftest import (
-    ManualClock,
     StartRelay,
     client,
     queued_id,
@@ -16,6 +15,7 @@ from tests.integration.relay.conftest import (
     wait_until,
 )
 from tests.mailmaker import make_mail
+from tests.support.clock import FakeClock
 from tests.support.upstream import Upstream
 
 SENDER = "sender@example.co.jp"
@@ -60,7 +60,7 @@ async def test_the_default_maildir_gets_the_message(
 async def test_an_upstream_4xx_is_retried_until_it_succeeds(
     start_relay: StartRelay, upstream: Upstream
 ) -> None:
-    clock = ManualClock()
+    clock = FakeClock()
     relay = await start_relay(clock=clock)
     upstream.refuse(RCPT, "451 4.3.0 try again later", times=1)
     message_id = queued_id(await send(relay, make_mail(("送信", SENDER), [RCPT])))
@@ -97,7 +97,7 @@ async def test_an_upstream_5xx_bounces_to_the_sender(
 async def test_an_upstream_that_is_down_gets_the_message_once_it_is_back(
     start_relay: StartRelay, upstream: Upstream
 ) -> None:
-    clock = ManualClock()
+    clock = FakeClock()
     relay = await start_relay(clock=clock)
     upstream.stop()
     message_id = queued_id(await send(relay, make_mail(("送信", SENDER), [RCPT])))

@@ -12,7 +12,6 @@ from mailguard.config_load import load_config
 from mailguard.model import PASS_EVERYTHING
 from tests.integration.relay.conftest import (
     FixedDecider,
-    ManualClock,
     StartRelay,
     client,
     fixed_policy,
@@ -20,6 +19,7 @@ from tests.integration.relay.conftest import (
     relay_config,
 )
 from tests.mailmaker import make_mail
+from tests.support.clock import FakeClock
 from tests.support.upstream import Upstream
 
 
@@ -58,7 +58,7 @@ policy: {base.policy}
     path.write_text(yaml, encoding="utf-8")
     relay = Relay(
         load_config(str(path)),
-        clock=ManualClock(),
+        clock=FakeClock(),
         policy_loader=fixed_policy(FixedDecider(PASS_EVERYTHING)),
     )
     await relay.start()

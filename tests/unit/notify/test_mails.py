@@ -134,3 +134,17 @@ def test_anything_else_is_refused_as_a_header_address(address: str) -> None:
             now=NOW,
             language="en",
         )
+
+
+def test_a_japanese_address_is_written_as_utf8_not_encoded_words() -> None:
+    raw = compose(
+        sender="mailguard@example.co.jp",
+        recipient="田中@例え.jp",
+        subject="件名",
+        text="t",
+        html="<p>h</p>",
+        now=NOW,
+        language="ja",
+    )
+    assert "To: 田中@例え.jp\r\n".encode() in raw
+    assert parse(raw)["Subject"] == "件名"
