@@ -25,6 +25,7 @@ _WHAT = {
     "ole": "an Office document without a password",
     "7z": "a 7z archive without a password",
     "rar": "a RAR archive, not all of it protected by a password",
+    "msg": "an Outlook message",
     "text": "plain text",
     "image": "an image",
     "archive": "a compressed file whose encryption mailguard cannot confirm",

@@ -95,6 +95,8 @@ class _Inspector:
             ole = inspect_ole(data)
             kind, encrypted, notes = ole.kind, ole.encrypted, ole.notes
             reasons += ole.dangerous
+            reasons += (f"attached file {n}: {r}" for n in ole.entries for r in name_reasons(n))
+            return FileReport(kind, encrypted, _unique(reasons), ole.entries, notes)
         elif kind == "7z":
             encrypted, notes = sevenzip_encrypted(data)
         elif kind in ("smime", "pgp"):

@@ -22,15 +22,18 @@ _MACRO_STORAGES = frozenset({"macros", "_vba_project_cur", "vba"})
 _BIFF_BOF, _BIFF_EOF, _BIFF_FILEPASS = 0x0809, 0x000A, 0x002F
 _MAX_BIFF_RECORDS = 2000
 _MAX_STREAM_READ = 64 * 1024
+_MAX_MSG_ATTACHMENTS = 500
 
 
 @dataclass(frozen=True, slots=True)
 class OleReport:
     kind: str
-    """``ooxml`` for an encrypted OOXML package, else ``ole``."""
+    """``ooxml`` for an encrypted OOXML package, ``msg`` for an Outlook item, else ``ole``."""
     encrypted: bool
     dangerous: tuple[str, ...]
     notes: tuple[str, ...]
+    entries: tuple[str, ...] = ()
+    """File names of an Outlook item's attachments."""
 
 
 def inspect_ole(data: bytes) -> OleReport:
@@ -60,7 +63,25 @@ def _inspect(ole: Any, data: bytes) -> OleReport:
         or (("workbook" in paths or "book" in paths) and _excel_encrypted(ole, data, paths))
         or ("powerpoint document" in paths and _powerpoint_encrypted(ole, data, paths))
     )
+    if "__properties_version1.0" in paths:
+        names = _msg_attachment_names(ole, data, paths)
+        return OleReport("msg", False, tuple(dangerous), (), names)
     return OleReport("ole", encrypted, tuple(dangerous), ())
+
+
+def _msg_attachment_names(ole: Any, data: bytes, paths: set[str]) -> tuple[str, ...]:
+    """An Outlook .msg keeps each attachment in an ``__attach_version1.0_#N`` storage; its
+    long file name is the UTF-16 property stream 0x3707 (else the short name, 0x3704)."""
+    names = []
+    for storage in sorted(
+        p for p in paths if p.startswith("__attach_version1.0_#") and "/" not in p
+    ):
+        for prop in ("__substg1.0_3707001f", "__substg1.0_3704001f"):
+            if f"{storage}/{prop}" in paths:
+                raw = _read(ole, data, f"{storage}/{prop}", 0, 1024)
+                names.append(raw.decode("utf-16-le", "replace").rstrip("\x00"))
+                break
+    return tuple(names[:_MAX_MSG_ATTACHMENTS])
 
 
 def _word_encrypted(ole: Any, data: bytes) -> bool:

@@ -10,7 +10,8 @@ class FileReport:
     kind: str
     """Sniffed container kind: ``zip``, ``pdf``, ``ooxml``, ``ole`` (legacy Office / CFB),
     ``7z``, ``pe``, ``lnk``, ``text``, ``image``, ``other``; also ``odf``, ``rar``, ``elf``,
-    ``macho``, ``java``, ``iso``, ``disk-image``, ``tnef``, ``smime`` (CMS enveloped data),
+    ``macho``, ``java``, ``iso``, ``disk-image``, ``tnef``, ``msg`` (Outlook item),
+    ``smime`` (CMS enveloped data),
     ``pgp`` (armored PGP message) and ``archive`` (gzip, bzip2, xz: compressed, never
     encrypted by the format itself)."""
     encrypted: bool

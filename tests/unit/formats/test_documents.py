@@ -117,3 +117,20 @@ def test_damaged_cfb_is_reported_not_raised() -> None:
     report = inspect_file("a.doc", make_doc()[:700])
     assert report.kind == "ole"
     assert report.notes
+
+
+def test_outlook_msg_attachment_names_are_checked() -> None:
+    def attachment(name: str) -> dict[str, object]:
+        return {"__substg1.0_3707001F": name.encode("utf-16-le"), "__substg1.0_37010102": b"x"}
+
+    msg = make_cfb(
+        {
+            "__properties_version1.0": bytes(32),
+            "__attach_version1.0_#00000000": attachment("見積書.pdf"),
+            "__attach_version1.0_#00000001": attachment("請求書.pdf.exe"),
+        }  # type: ignore[dict-item]
+    )
+    report = inspect_file("転送.msg", msg)
+    assert (report.kind, report.encrypted) == ("msg", False)
+    assert report.entries == ("見積書.pdf", "請求書.pdf.exe")
+    assert "attached file 請求書.pdf.exe: double extension .pdf.exe" in report.dangerous

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mailguard.formats import inspect_file
+from tests.cfbwriter import make_cfb
 from tests.filemaker import make_doc, make_docx, make_pdf, make_zip
 from tests.unit.formats.rar_builder import rar4, rar5
 
@@ -34,6 +35,12 @@ _SEEDS = [
     make_doc(encrypted=True),
     rar5([("a.csv", True), ("b.exe", False)]),
     _tarball(),
+    make_cfb(
+        {
+            "__properties_version1.0": bytes(32),
+            "__attach_version1.0_#00000000": {"__substg1.0_3707001F": "a.exe".encode("utf-16-le")},
+        }
+    ),
     rar4([("a.csv", True), ("b.exe", False)]),
     b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(24) + b"\x17\x06\x00\x01\x09\x10\x00",
 ]
