@@ -228,6 +228,13 @@ async def test_a_held_hiring_notice_is_released_in_a_real_browser(
                 shot = repo_root / "docs" / "approval-page.png"
                 shot.parent.mkdir(exist_ok=True)
                 await page.screenshot(path=str(shot), full_page=True)
+            # Usable on a phone: at 360 px nothing runs off the side and the buttons stay visible.
+            await page.set_viewport_size({"width": 360, "height": 740})
+            overflow = await page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0
+            assert await page.locator("#release").is_visible()
             await page.fill("#comment", "本人に電話で確認しました")
             await page.click("#release")
             await page.wait_for_selector("#notice")

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from mailguard import metrics
 from mailguard.approval.decisions import Actor, Result
 from mailguard.errors import DecisionRefused, UnknownMessage
 from mailguard.states import State
@@ -44,8 +45,14 @@ async def test_a_hold_asks_each_approver_with_a_personal_link_and_tells_the_send
     assert flow.wakes
 
 
+def decided_count(outcome: str, quick: str = "no") -> float:
+    labels = {"outcome": outcome, "quick": quick}
+    return metrics.REGISTRY.get_sample_value("mailguard_decisions_total", labels) or 0.0
+
+
 async def test_release_queues_the_message_and_tells_the_sender(flow: Flow) -> None:
     message_id = await flow.add()
+    before = decided_count("released")
     result = await release(
         flow, message_id, Actor("approver", APPROVER, "192.0.2.1", "Firefox"), "looks fine"
     )
@@ -56,6 +63,7 @@ async def test_release_queues_the_message_and_tells_the_sender(flow: Flow) -> No
     (audit,) = [
         e for e in await flow.store.audit_events(message_id=message_id) if e.event == "released"
     ]
+    assert decided_count("released") == before + 1
     assert (audit.client_addr, audit.user_agent, audit.comment) == (
         "192.0.2.1",
         "Firefox",
@@ -149,3 +157,12 @@ async def test_send_now_cuts_a_delay_short_but_not_a_hold(flow: Flow) -> None:
     assert (await flow.get(delayed)).state is State.QUEUED
     assert not (await flow.workflow.decisions.send_now(held, Actor("sender", SENDER))).won
     assert (await flow.get(held)).state is State.HELD
+
+
+async def test_a_decision_seconds_after_the_page_opened_counts_as_quick(flow: Flow) -> None:
+    message_id = await flow.add()
+    before = decided_count("rejected", "yes")
+    await flow.workflow.decisions.moderate(
+        message_id, Actor("approver", APPROVER), "rejected", seconds_on_page=1.0
+    )
+    assert decided_count("rejected", "yes") == before + 1
