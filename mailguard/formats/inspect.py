@@ -19,7 +19,7 @@ from mailguard.formats.ole import inspect_ole
 from mailguard.formats.pdf import pdf_encrypted
 from mailguard.formats.rar import list_rar
 from mailguard.formats.report import FileReport
-from mailguard.formats.sevenzip import sevenzip_encrypted
+from mailguard.formats.sevenzip import inspect_7z
 from mailguard.formats.sniff import kind_of, sniff_type
 from mailguard.formats.tar import is_tar, tar_names, unpack_prefix
 from mailguard.formats.ziparchive import ZipEntry, ZipListing, list_zip, read_entry
@@ -98,7 +98,9 @@ class _Inspector:
             reasons += (f"attached file {n}: {r}" for n in ole.entries for r in name_reasons(n))
             return FileReport(kind, encrypted, _unique(reasons), ole.entries, notes)
         elif kind == "7z":
-            encrypted, notes = sevenzip_encrypted(data)
+            seven = inspect_7z(data)
+            reasons += (f"archive entry {n}: {r}" for n in seven.names for r in name_reasons(n))
+            return FileReport("7z", seven.encrypted, _unique(reasons), seven.names, seven.notes)
         elif kind in ("smime", "pgp"):
             encrypted = True  # encrypted to its recipients' keys: nobody else can read it
         return FileReport(kind, encrypted, _unique(reasons), notes=notes)

@@ -1,4 +1,5 @@
-"""7z: encrypted when its header names the AES-256 coder (id ``06F10701``).
+"""7z: encrypted when its header names the AES-256 coder (id ``06F10701``); entry names
+from the header's ``FilesInfo`` when it is readable.
 
 The header sits at the end of the archive. With "encrypt file names" the header itself is an
 AES-encrypted ``EncodedHeader``; otherwise it is usually LZMA-compressed, and the AES coder of
@@ -11,30 +12,69 @@ from __future__ import annotations
 
 import lzma
 import struct
+from dataclasses import dataclass
 
 _AES = b"\x06\xf1\x07\x01"
 _ENCODED_HEADER = 0x17
 _PACK_INFO, _UNPACK_INFO, _SIZE, _FOLDER, _UNPACK_SIZE, _END = 0x06, 0x07, 0x09, 0x0B, 0x0C, 0
 _LZMA, _LZMA2 = b"\x03\x01\x01", b"\x21"
 MAX_HEADER_BYTES = 4 * 1024 * 1024
+MAX_NAMES = 10_000
 
 
-def sevenzip_encrypted(data: bytes) -> tuple[bool, tuple[str, ...]]:
+@dataclass(frozen=True, slots=True)
+class SevenZipReport:
+    encrypted: bool
+    names: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def inspect_7z(data: bytes) -> SevenZipReport:
     if len(data) < 32:
-        return False, ("truncated 7z archive",)
+        return SevenZipReport(False, notes=("truncated 7z archive",))
     offset, size = struct.unpack_from("<QQ", data, 12)
     header = data[32 + offset : 32 + offset + min(size, MAX_HEADER_BYTES)]
     if not header:
-        return False, ("7z header missing (truncated archive?)",)
-    if _AES in header:
-        return True, ()
-    if header[0] != _ENCODED_HEADER:
-        return False, ()
+        return SevenZipReport(False, notes=("7z header missing (truncated archive?)",))
+    if header[0] == _ENCODED_HEADER:
+        if _AES in header:
+            return SevenZipReport(True, notes=("file names are encrypted too",))
+        try:
+            header = _decode_header(data, header)
+        except (IndexError, ValueError, lzma.LZMAError, struct.error):
+            return SevenZipReport(False, notes=("7z header could not be decoded",))
+    return SevenZipReport(_AES in header, _file_names(header))
+
+
+def _file_names(header: bytes) -> tuple[str, ...]:
+    """The names in ``FilesInfo``: a ``kName`` (0x11) property, its size, ``external = 0``,
+    then NUL-terminated UTF-16 names filling exactly that size. Found by scanning for a
+    property that fits, rather than by parsing every structure before it."""
+    pos = header.find(b"\x11")
+    while pos >= 0:
+        names = _names_at(header, pos)
+        if names:
+            return names[:MAX_NAMES]
+        pos = header.find(b"\x11", pos + 1)
+    return ()
+
+
+def _names_at(header: bytes, pos: int) -> tuple[str, ...]:
+    reader = _Reader(header)
+    reader.pos = pos + 1
     try:
-        decoded = _decode_header(data, header)
-    except (IndexError, ValueError, lzma.LZMAError, struct.error):
-        return False, ("7z header could not be decoded",)
-    return _AES in decoded, ()
+        size = reader.number()
+        external = reader.byte()
+    except IndexError:
+        return ()
+    blob = header[reader.pos : reader.pos + size - 1]
+    if external or size < 3 or len(blob) != size - 1 or len(blob) % 2 or blob[-2:] != bytes(2):
+        return ()
+    try:
+        names = blob.decode("utf-16-le").split("\x00")[:-1]
+    except UnicodeDecodeError:
+        return ()
+    return tuple(names) if names and all(n and n.isprintable() for n in names) else ()
 
 
 class _Reader:

@@ -19,11 +19,14 @@ def _seven_zip(packed: bytes, header: bytes) -> bytes:
     return b"7z\xbc\xaf\x27\x1c\x00\x04" + struct.pack("<I", 0) + start + packed + header
 
 
-def _plain_header(coder: bytes) -> bytes:
-    """kHeader > MainStreamsInfo > PackInfo + UnpackInfo with one folder of one coder."""
+def _plain_header(coder: bytes, names: tuple[str, ...] = ("a.csv",)) -> bytes:
+    """kHeader > MainStreamsInfo (PackInfo + UnpackInfo with one folder of one coder) and
+    FilesInfo with a kName property."""
     pack_info = b"\x06\x00\x01\x09\x10\x00"
     unpack_info = b"\x07\x0b\x01\x00\x01" + coder + b"\x0c\x10\x00"
-    return b"\x01\x04" + pack_info + unpack_info + b"\x00\x00"
+    blob = "".join(f"{n}\x00" for n in names).encode("utf-16-le")
+    files = bytes([0x05, len(names), 0x11, len(blob) + 1, 0x00]) + blob + b"\x00"
+    return b"\x01\x04" + pack_info + unpack_info + b"\x00" + files + b"\x00"
 
 
 def _lzma_encoded_header(inner: bytes) -> tuple[bytes, bytes]:
@@ -43,13 +46,27 @@ def test_plain_7z_header_without_aes_is_not_encrypted() -> None:
     assert (report.kind, report.encrypted) == ("7z", False)
 
 
-def test_aes_coder_in_a_plain_header_means_encrypted() -> None:
-    assert inspect_file("a.7z", _seven_zip(bytes(16), _plain_header(_AES_CODER))).encrypted
+def test_aes_coder_in_a_plain_header_means_encrypted_and_names_are_read() -> None:
+    header = _plain_header(_AES_CODER, ("資料.csv", "invoice.pdf.exe"))
+    report = inspect_file("a.7z", _seven_zip(bytes(16), header))
+    assert (report.encrypted, report.entries) == (True, ("資料.csv", "invoice.pdf.exe"))
+    assert "archive entry invoice.pdf.exe: double extension .pdf.exe" in report.dangerous
+
+
+def test_an_aes_encrypted_header_hides_the_names() -> None:
+    header = b"\x17\x06\x00\x01\x09\x10\x00\x07\x0b\x01\x00\x01" + _AES_CODER + b"\x0c\x10\x00\x00"
+    report = inspect_file("a.7z", _seven_zip(bytes(16), header))
+    assert (report.encrypted, report.entries, report.notes) == (
+        True,
+        (),
+        ("file names are encrypted too",),
+    )
 
 
 def test_aes_coder_inside_an_lzma_compressed_header_is_found() -> None:
-    packed, header = _lzma_encoded_header(_plain_header(_AES_CODER))
-    assert inspect_file("a.7z", _seven_zip(packed, header)).encrypted
+    packed, header = _lzma_encoded_header(_plain_header(_AES_CODER, ("run.vbs",)))
+    report = inspect_file("a.7z", _seven_zip(packed, header))
+    assert (report.encrypted, report.entries) == (True, ("run.vbs",))
     packed, header = _lzma_encoded_header(_plain_header(_COPY_CODER))
     assert not inspect_file("a.7z", _seven_zip(packed, header)).encrypted
 
