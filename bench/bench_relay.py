@@ -11,6 +11,10 @@ and the relay's peak RSS (VmHWM, summed over its processes). mailguard runs as
 rules in force (its internal domains set to the bench's, so every message passes and is
 delivered). The machine is shared: compare paths within one run, not across runs.
 
+Paths: ``bare``, ``mailguard`` (SQLite store), ``mailguard-pg`` (one replica on PostgreSQL at
+``--dsn``) and ``mailguard-pg2`` (two replicas sharing that database, the sessions spread over
+both, as a TCP load balancer would); each PostgreSQL run gets a fresh schema, dropped after.
+
 The sink and the bare relay are subcommands of this file (``_sink``, ``_bare``), each in its
 own process so the figures are the relay's, not the load generator's.
 """
@@ -134,10 +138,11 @@ async def _reply(reader: asyncio.StreamReader) -> bytes:
 
 
 async def drive(
-    port: int, count: int, concurrency: int, size: int, per_connection: int
+    ports: list[int], count: int, concurrency: int, size: int, per_connection: int
 ) -> tuple[float, list[float]]:
     """C sessions, each sending its share of N messages, ``per_connection`` per connection
     (0: all over one connection; 1: a new connection per message, as smtp-source does).
+    Session ``i`` connects to ``ports[i % len(ports)]``.
 
     A raw client rather than aiosmtplib: the load generator must cost little next to the relay
     (aiosmtplib re-scans every message for dot-stuffing and tops out near 130 msg/s at
@@ -148,7 +153,7 @@ async def drive(
         count // concurrency + (1 if i < count % concurrency else 0) for i in range(concurrency)
     ]
 
-    async def connection(numbers: range) -> None:
+    async def connection(port: int, numbers: range) -> None:
         reader, writer = await asyncio.open_connection(HOST, port, limit=1 << 20)
         await _reply(reader)
         writer.write(b"EHLO client.bench\r\n")
@@ -166,14 +171,20 @@ async def drive(
         await reader.read()
         writer.close()
 
-    async def session(share: int, first: int) -> None:
+    async def session(share: int, first: int, port: int) -> None:
         step = per_connection or share
         for start in range(first, first + share, step):
-            await connection(range(start, min(start + step, first + share)))
+            await connection(port, range(start, min(start + step, first + share)))
 
     started = time.perf_counter()
     starts = [sum(shares[:i]) for i in range(concurrency)]
-    await asyncio.gather(*(session(s, f) for s, f in zip(shares, starts, strict=True) if s))
+    await asyncio.gather(
+        *(
+            session(s, f, ports[i % len(ports)])
+            for i, (s, f) in enumerate(zip(shares, starts, strict=True))
+            if s
+        )
+    )
     return time.perf_counter() - started, latencies
 
 
@@ -249,7 +260,7 @@ BENCH_POLICY_DOMAINS = "[bench.example]"
 
 
 def start_mailguard(
-    workdir: Path, listen: int, upstream: int, args: argparse.Namespace
+    workdir: Path, listen: int, upstream: int, args: argparse.Namespace, dsn: str | None = None
 ) -> subprocess.Popen[bytes]:
     processes, inspectors, profile_to = args.processes, args.inspectors, args.profile
     policy_dir = workdir / "policies"
@@ -261,11 +272,16 @@ def start_mailguard(
     (policy_dir / "default.yaml").write_text(policy, encoding="utf-8")
     for extra in (REPO / "policies").glob("*.csv"):
         (policy_dir / extra.name).write_bytes(extra.read_bytes())
-    config = workdir / "mailguard.yaml"
+    config = workdir / f"mailguard-{listen}.yaml"
+    store = (
+        f"{{path: {workdir}/var/mailguard.sqlite3, fsync: true}}"
+        if dsn is None
+        else f'{{dsn: "{dsn}", pool_size: 20}}'
+    )
     config.write_text(
         f"""smtp: {{listeners: [{{host: {HOST}, port: {listen}}}], max_sessions: 1000}}
 upstream: {{kind: smtp, host: {HOST}, port: {upstream}, tls: none}}
-store: {{path: {workdir}/var/mailguard.sqlite3, fsync: true}}
+store: {store}
 delivery: {{workers: 20}}
 web: {{port: 0}}
 processes: {processes}
@@ -282,52 +298,63 @@ policy: {policy_dir}/default.yaml
         cwd=workdir,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=open(workdir / "serve.log", "ab"),
+        stderr=open(workdir / f"serve-{listen}.log", "ab"),
     )
 
 
 def measure(path: str, size: int, args: argparse.Namespace) -> dict[str, float | str]:
+    replicas = {"mailguard-pg": 1, "mailguard-pg2": 2}.get(path, 1)
+    schema = f"mg_bench_{os.getpid()}_{time.time_ns()}"
+    dsn = f"{args.dsn}{'&' if '?' in args.dsn else '?'}search_path={schema}"
     with tempfile.TemporaryDirectory(prefix="bench-relay-") as tmp:
         workdir = Path(tmp)
         port_file = workdir / "sink.port"
         sink = subprocess.Popen([sys.executable, __file__, "_sink", str(port_file)])
-        relay: subprocess.Popen[bytes] | None = None
+        relays: list[subprocess.Popen[bytes]] = []
         try:
             while not port_file.exists() or not port_file.read_text():
                 time.sleep(0.02)
             sink_port = int(port_file.read_text())
-            listen = free_port()
+            listens = [free_port() for _ in range(replicas)]
             if path == "direct":  # the load generator and the sink alone: this run's ceiling
-                listen = sink_port
+                listens = [sink_port]
             elif path == "mailguard":
-                relay = start_mailguard(workdir, listen, sink_port, args)
+                relays.append(start_mailguard(workdir, listens[0], sink_port, args))
+            elif path.startswith("mailguard-pg"):
+                postgres_sql(args.dsn, f"CREATE SCHEMA {schema}")
+                for listen in listens:
+                    relays.append(start_mailguard(workdir, listen, sink_port, args, dsn))
             elif path == "bare":
-                relay = subprocess.Popen(
-                    [sys.executable, __file__, "_bare", str(listen), str(sink_port)]
+                relays.append(
+                    subprocess.Popen(
+                        [sys.executable, __file__, "_bare", str(listens[0]), str(sink_port)]
+                    )
                 )
-            if relay is None and path != "direct":
+            else:
                 raise ValueError(path)
-            wait_port(listen)
-            cpu_before = cpu_seconds(relay.pid) if relay is not None else 0.0
+            for listen in listens:
+                wait_port(listen)
+            cpu_before = sum(cpu_seconds(r.pid) for r in relays)
             started = time.perf_counter()
             accept_s, latencies = asyncio.run(
-                drive(listen, args.count, args.concurrency, size, args.per_connection)
+                drive(listens, args.count, args.concurrency, size, args.per_connection)
             )
             while sink_count(sink_port) < args.count:
                 if time.perf_counter() - started > args.timeout:
                     raise RuntimeError(f"{path}: sink got {sink_count(sink_port)}/{args.count}")
                 time.sleep(0.01)
             total_s = time.perf_counter() - started
-            rss = peak_rss_mib(relay.pid) if relay is not None else 0.0
-            cpu = cpu_seconds(relay.pid) - cpu_before if relay is not None else 0.0
+            rss = sum(peak_rss_mib(r.pid) for r in relays)
+            cpu = sum(cpu_seconds(r.pid) for r in relays) - cpu_before
         finally:
-            for proc in (relay, sink):
-                if proc is not None:
-                    proc.send_signal(signal.SIGTERM)
-                    try:
-                        proc.wait(30)
-                    except subprocess.TimeoutExpired:
-                        proc.kill()
+            for proc in (*relays, sink):
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+            if path.startswith("mailguard-pg"):
+                postgres_sql(args.dsn, f"DROP SCHEMA IF EXISTS {schema} CASCADE")
     latencies.sort()
     return {
         "path": path,
@@ -339,6 +366,19 @@ def measure(path: str, size: int, args: argparse.Namespace) -> dict[str, float |
         "rss_mib": rss,
         "cpu_ms": cpu / args.count * 1000,
     }
+
+
+def postgres_sql(dsn: str, statement: str) -> None:
+    import asyncpg
+
+    async def run() -> None:
+        conn = await asyncpg.connect(dsn)
+        try:
+            await conn.execute(statement)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
 
 
 def parse_size(text: str) -> int:
@@ -371,14 +411,19 @@ def main() -> None:
     parser.add_argument("--inspectors", type=int, default=1, help="mailguard inspection_processes")
     parser.add_argument("--profile", help="write a cProfile of mailguard serve to this file")
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument(
+        "--dsn",
+        default="postgresql://postgres@127.0.0.1:5432/test",
+        help="PostgreSQL for the mailguard-pg paths",
+    )
     args = parser.parse_args()
     columns = ("size", "msgs/s", "250/s", "p50 ms", "p99 ms", "RSS MiB", "CPU ms")
-    print(f"{'path':<10} " + " ".join(f"{c:>8}" for c in columns))
+    print(f"{'path':<13} " + " ".join(f"{c:>8}" for c in columns))
     for size in (parse_size(s) for s in args.sizes.split(",")):
         for path in args.paths.split(","):
             r = measure(path, size, args)
             print(
-                f"{r['path']:<10} {size:>8} {r['msgs_s']:>8.0f} {r['accept_s']:>8.0f} "
+                f"{r['path']:<13} {size:>8} {r['msgs_s']:>8.0f} {r['accept_s']:>8.0f} "
                 f"{r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['rss_mib']:>8.1f} {r['cpu_ms']:>8.2f}",
                 flush=True,
             )

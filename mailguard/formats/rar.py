@@ -11,6 +11,8 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
+from mailguard.formats.ziparchive import decode_legacy_name
+
 MAX_ENTRIES = 10_000
 RAR4 = b"Rar!\x1a\x07\x00"
 RAR5 = b"Rar!\x1a\x07\x01\x00"
@@ -62,12 +64,7 @@ def _rar4(data: bytes) -> RarListing:
 def _rar4_name(raw: bytes, flags: int) -> str:
     if flags & 0x0200:  # Unicode: "ascii\0compressed-unicode"; the ASCII part is enough
         raw = raw.split(b"\x00", 1)[0]
-    for codec in ("utf-8", "cp932"):
-        try:
-            return raw.decode(codec)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("cp437")
+    return decode_legacy_name(raw)
 
 
 def _vint(data: bytes, pos: int) -> tuple[int, int]:

@@ -141,10 +141,15 @@ def _unicode_path(field: bytes | None) -> str:
 
 
 def _decode_name(raw: bytes, flags: int) -> str:
-    """UTF-8 when flagged; otherwise what Japanese Windows writes (CP932) if it decodes, else
-    the spec's CP437."""
     if flags & _FLAG_UTF8 or raw.isascii():
         return raw.decode("utf-8", "replace")
+    return decode_legacy_name(raw)
+
+
+def decode_legacy_name(raw: bytes) -> str:
+    """An archive entry name without a declared encoding (zip without the UTF-8 flag, RAR 4):
+    UTF-8 if it decodes, else what Japanese Windows writes (CP932), else the zip spec's
+    CP437, which decodes anything."""
     for codec in ("utf-8", "cp932"):
         try:
             return raw.decode(codec)
