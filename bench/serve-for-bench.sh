@@ -6,7 +6,8 @@
 # policy's checks and rules. The policy is policies/default.yaml with the benchmark's domains
 # (smtp-source sends from example.com to example.net) as the internal ones, so every message is
 # inspected by every check and then passes and is delivered, as the harness counts deliveries.
-# MG_PROCESSES (default 2: one per core here) sets `processes`; MAILGUARD_PYTHON the interpreter.
+# MG_INSPECTORS (default 0) sets `inspection_processes`, MG_PROCESSES (default 1) `processes`,
+# MAILGUARD_PYTHON the interpreter.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/mailguard-bench.XXXXXX")"
@@ -32,7 +33,8 @@ upstream: {kind: smtp, host: "${MG_UPSTREAM_HOST}", port: ${MG_UPSTREAM_PORT}, t
 store: {path: var/mailguard.sqlite3, fsync: true}
 delivery: {workers: 20}
 web: {port: 0}
-processes: ${MG_PROCESSES:-2}
+processes: ${MG_PROCESSES:-1}
+inspection_processes: ${MG_INSPECTORS:-0}
 policy: policies/default.yaml
 log: {level: info, format: json}
 YAML

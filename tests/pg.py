@@ -29,10 +29,20 @@ def _blocking(coroutine: Coroutine[Any, Any, None]) -> None:
 
 
 def unreachable_reason() -> str | None:
-    """None when a server answers at ``BASE_DSN``; otherwise why not."""
+    """None when a server answers at ``BASE_DSN`` (creating its database on a server that
+    lacks it); otherwise why not."""
 
     async def probe() -> None:
-        conn = await asyncpg.connect(BASE_DSN, timeout=3)
+        try:
+            conn = await asyncpg.connect(BASE_DSN, timeout=3)
+        except asyncpg.InvalidCatalogNameError:
+            head, _, database = BASE_DSN.rpartition("/")
+            admin = await asyncpg.connect(f"{head}/postgres", timeout=3)
+            try:
+                await admin.execute(f'CREATE DATABASE "{database}"')
+            finally:
+                await admin.close()
+            conn = await asyncpg.connect(BASE_DSN, timeout=3)
         await conn.close()
 
     try:
