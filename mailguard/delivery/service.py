@@ -84,11 +84,13 @@ class DeliveryService:
         self._stopping = True
         self._kick.set()
         if self._tasks:
-            dispatcher, watcher = self._tasks
-            watcher.cancel()
-            # The dispatcher is not cancelled: a claim cancelled half-way would still commit
-            # and strand its messages until their leases expire. It sees ``_stopping``.
-            await asyncio.gather(dispatcher, watcher, return_exceptions=True)
+            # Neither task is cancelled. The dispatcher: a claim cancelled half-way would still
+            # commit and strand its messages until their leases expire. The watcher: a store's
+            # wait_for_work built on 3.11's asyncio.wait_for can hang for good when cancelled
+            # as its timeout fires. Both see ``_stopping`` within one poll interval.
+            _, late = await asyncio.wait(self._tasks, timeout=self.settings.poll_seconds + 5)
+            for task in late:
+                task.cancel()
             self._tasks = []
         if self._attempts:
             _, pending = await asyncio.wait(self._attempts, timeout=grace)
@@ -98,7 +100,7 @@ class DeliveryService:
         await self.transport.close()
 
     async def _watch_store(self) -> None:
-        while True:
+        while not self._stopping:
             await self.store.wait_for_work(self.settings.poll_seconds)
             self._kick.set()
 

@@ -96,7 +96,8 @@ WHERE id = :id AND state = 'held' AND escalated = 0;
 
 -- name: claimable
 -- Due for a delivery attempt: queued or deferred and due, or delivering under a lease that
--- expired (its worker died). One index range per case, each already in order, so a long
+-- expired (its worker died) or that has none (moved there by a plain transition, which sets
+-- no lease: never leave such a message stuck). One index range per case, each already in order, so a long
 -- backlog is never sorted as a whole.
 SELECT * FROM (
     SELECT * FROM (
@@ -110,7 +111,8 @@ SELECT * FROM (
     )
     UNION ALL
     SELECT * FROM (
-        SELECT * FROM messages WHERE state = 'delivering' AND lease_until <= :now
+        SELECT * FROM messages
+        WHERE state = 'delivering' AND (lease_until IS NULL OR lease_until <= :now)
         ORDER BY lease_until LIMIT :limit
     )
 )
@@ -125,7 +127,7 @@ UPDATE messages SET
     attempts = attempts + 1,
     updated_at = :now
 WHERE id = :id AND state = :old
-  AND (state != 'delivering' OR lease_until <= :now);
+  AND (state != 'delivering' OR lease_until IS NULL OR lease_until <= :now);
 
 -- name: finish
 UPDATE messages SET
