@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 import signal
@@ -45,6 +46,31 @@ HOOK_DRAIN_SECONDS = 10.0
 DELIVERY_STOP_SECONDS = 10.0
 
 log = structlog.get_logger("mailguard.app")
+
+
+LIVE_KEYS = frozenset(
+    {"smtp.trusted_networks", "smtp.aliases", "smtp.max_recipients", "log.level", "policy"}
+)
+"""What a reload applies at once; every other changed key waits for a restart."""
+
+
+def changes_needing_restart(running: Config, fresh: Config) -> list[str]:
+    """The dotted keys that differ but are not applied on reload, so the log can name each
+    one: an admin who edits ``notify.language`` and sends SIGHUP must not believe it took."""
+    changed: list[str] = []
+    for field in dataclasses.fields(running):
+        old, new = getattr(running, field.name), getattr(fresh, field.name)
+        if field.name == "source" or old == new:
+            continue
+        if dataclasses.is_dataclass(old):
+            changed.extend(
+                f"{field.name}.{inner.name}"
+                for inner in dataclasses.fields(old)
+                if getattr(old, inner.name) != getattr(new, inner.name)
+            )
+        else:
+            changed.append(field.name)
+    return [key for key in changed if key not in LIVE_KEYS]
 
 
 class Relay:
@@ -181,17 +207,7 @@ class Relay:
         logging.getLogger().setLevel(fresh.log.level.upper())
         if fresh.policy != self.policy.path:
             self.policy.path = fresh.policy
-        fixed = [
-            name
-            for name in ("store", "web", "upstream", "delivery")
-            if getattr(fresh, name) != getattr(self.config, name)
-        ]
-        if (fresh.smtp.listeners, fresh.smtp.tls, fresh.smtp.users_file) != (
-            self.config.smtp.listeners,
-            self.config.smtp.tls,
-            self.config.smtp.users_file,
-        ):
-            fixed.append("smtp listeners/tls/users_file")
+        fixed = changes_needing_restart(self.config, fresh)
         if fixed:
             log.warning("config changes that need a restart", sections=fixed)
         self.config = fresh
