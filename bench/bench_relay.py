@@ -282,7 +282,7 @@ def start_mailguard(
         f"""smtp: {{listeners: [{{host: {HOST}, port: {listen}}}], max_sessions: 1000}}
 upstream: {{kind: smtp, host: {HOST}, port: {upstream}, tls: none}}
 store: {store}
-delivery: {{workers: 20}}
+delivery: {{workers: {args.workers}}}
 web: {{port: 0}}
 processes: {processes}
 inspection_processes: {inspectors}
@@ -409,6 +409,7 @@ def main() -> None:
     )
     parser.add_argument("--processes", type=int, default=1, help="mailguard relay processes")
     parser.add_argument("--inspectors", type=int, default=1, help="mailguard inspection_processes")
+    parser.add_argument("--workers", type=int, default=20, help="mailguard delivery.workers")
     parser.add_argument("--profile", help="write a cProfile of mailguard serve to this file")
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument(

@@ -6,7 +6,8 @@
 # policy's checks and rules. The policy is policies/default.yaml with the benchmark's domains
 # (smtp-source sends from example.com to example.net) as the internal ones, so every message is
 # inspected by every check and then passes and is delivered, as the harness counts deliveries.
-# MG_INSPECTORS (default 0) sets `inspection_processes`, MG_PROCESSES (default 1) `processes`,
+# MG_INSPECTORS (default 1: mail from 64 KiB on is inspected beside the relay, on the other
+# core) sets `inspection_processes`, MG_PROCESSES (default 1) `processes`,
 # MAILGUARD_PYTHON the interpreter.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,7 +35,7 @@ store: {path: var/mailguard.sqlite3, fsync: true}
 delivery: {workers: 20}
 web: {port: 0}
 processes: ${MG_PROCESSES:-1}
-inspection_processes: ${MG_INSPECTORS:-0}
+inspection_processes: ${MG_INSPECTORS:-1}
 policy: policies/default.yaml
 log: {level: info, format: json}
 YAML

@@ -43,6 +43,15 @@ def shown_name(attachment: Attachment) -> str:
     return name
 
 
+def file_detail(attachment: Attachment) -> dict[str, str]:
+    """``shown_name`` in parts (``file``, and ``inside`` when nested), for explanations written
+    in other languages than the English message."""
+    detail = {"file": visible(attachment.filename)}
+    if attachment.path:
+        detail["inside"] = visible(" / ".join(attachment.path))
+    return detail
+
+
 def visible(text: str) -> str:
     return "".join(
         f"[U+{ord(ch):04X}]" if unicodedata.category(ch) in ("Cf", "Cc") else ch for ch in text

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mailguard.checks.attachment_reports import attachment_reports, shown_name, visible
+from mailguard.checks.attachment_reports import (
+    attachment_reports,
+    file_detail,
+    shown_name,
+    visible,
+)
 from mailguard.checks.base import Check, CheckContext
 from mailguard.model import Finding, FindingKind
 
@@ -20,17 +25,21 @@ def make(settings: object | None = None) -> Check:
         for attachment, report in attachment_reports(context.message):
             if not report.dangerous:
                 continue
-            shown = visible("; ".join(report.dangerous[:_MAX_REASONS_SHOWN]))
+            reasons = visible("; ".join(report.dangerous[:_MAX_REASONS_SHOWN]))
+            detail = {"kind": report.kind, "reasons": " | ".join(report.dangerous)}
+            detail.update(file_detail(attachment), shown_reasons=reasons)
+            shown = reasons
             more = len(report.dangerous) - _MAX_REASONS_SHOWN
             if more > 0:
                 shown += f"; and {more} more"
+                detail["more_reasons"] = str(more)
             findings.append(
                 Finding(
                     kind=FindingKind.DANGEROUS_ATTACHMENT,
                     message=f"The attachment {shown_name(attachment)} can run code when opened: "
                     f"{shown}.",
                     attachment=attachment.filename,
-                    detail={"kind": report.kind, "reasons": " | ".join(report.dangerous)},
+                    detail=detail,
                 )
             )
         return findings

@@ -63,6 +63,11 @@ _MIN_EDIT_NAME = 4
 """Below this many letters every name is one edit from many others (``ab`` / ``ac``)."""
 _DIGRAPHS = re.compile(r"rn|vv|cl")
 _DIGRAPH_TO = {"rn": "m", "vv": "w", "cl": "d"}
+_TRUSTED_AS = {
+    "directory": "a domain in the directory",
+    "partner": "a partner domain",
+    "internal": "an internal domain",
+}
 
 
 def split_registrable(domain: str) -> tuple[str, str]:
@@ -86,29 +91,33 @@ def skeleton(name: str) -> str:
 class Resemblance:
     trusted: str
     how: str
+    way: str
+    """``how`` as a code, so other languages can say it: ``characters``, ``suffix``,
+    ``extra_letter``, ``missing_letter``, ``swapped`` or ``letters``."""
+    facts: tuple[tuple[str, str], ...] = ()
+    """The values ``how`` mentions (``suffix``, ``trusted_suffix``, ``distance``)."""
 
 
-def _edit_description(name: str, trusted_name: str, distance: int) -> str:
+def _edit(trusted: str, name: str, trusted_name: str, distance: int) -> Resemblance:
     if distance == 1 and len(name) == len(trusted_name) + 1:
-        return "it has one extra letter"
+        return Resemblance(trusted, "it has one extra letter", "extra_letter")
     if distance == 1 and len(name) + 1 == len(trusted_name):
-        return "it is missing one letter"
+        return Resemblance(trusted, "it is missing one letter", "missing_letter")
     if distance == 1 and sorted(name) == sorted(trusted_name):
-        return "two letters are swapped"
-    if distance == 1:
-        return "one letter is different"
-    return f"{distance} letters are different"
+        return Resemblance(trusted, "two letters are swapped", "swapped")
+    how = "one letter is different" if distance == 1 else f"{distance} letters are different"
+    return Resemblance(trusted, how, "letters", (("distance", str(distance)),))
 
 
 def make(settings: CheckSettings) -> Check:
     internal = DomainSet.from_patterns(settings.internal_domains)
     kinds: dict[str, str] = {}
     for domain in settings.directory.domains:
-        kinds[normalize_domain(domain)] = "a domain in the directory"
+        kinds[normalize_domain(domain)] = "directory"
     for domain in settings.known_domains:
-        kinds[normalize_domain(domain).removeprefix("*.")] = "a partner domain"
+        kinds[normalize_domain(domain).removeprefix("*.")] = "partner"
     for domain in internal.bases:
-        kinds[domain] = "an internal domain"
+        kinds[domain] = "internal"
     registrables = {".".join(split_registrable(d)): d for d in kinds}
     by_name: dict[str, list[str]] = {}
     by_skeleton: dict[tuple[str, str], list[str]] = {}
@@ -126,10 +135,12 @@ def make(settings: CheckSettings) -> Check:
         if registrable in registrables or domain in kinds or domain in internal:
             return None
         for trusted in by_skeleton.get((skeleton(name), suffix), ()):
-            return Resemblance(trusted, "it uses look-alike characters")
+            return Resemblance(trusted, "it uses look-alike characters", "characters")
         for trusted in by_name.get(name, ()):
             trusted_suffix = split_registrable(trusted)[1]
-            return Resemblance(trusted, f"it ends in .{suffix} instead of .{trusted_suffix}")
+            how = f"it ends in .{suffix} instead of .{trusted_suffix}"
+            facts = (("suffix", suffix), ("trusted_suffix", trusted_suffix))
+            return Resemblance(trusted, how, "suffix", facts)
         for choice, distance, _ in process.extract(
             registrable, choices, scorer=OSA.distance, score_cutoff=max_distance, limit=None
         ):
@@ -137,8 +148,7 @@ def make(settings: CheckSettings) -> Check:
             if min(len(name), len(trusted_name)) < _MIN_EDIT_NAME:
                 continue
             if distance <= (1 if len(trusted_name) <= short else max_distance):
-                description = _edit_description(registrable, choice, int(distance))
-                return Resemblance(registrables[choice], description)
+                return _edit(registrables[choice], registrable, choice, int(distance))
         return None
 
     def check(context: CheckContext) -> Sequence[Finding]:
@@ -152,9 +162,16 @@ def make(settings: CheckSettings) -> Check:
                 Finding(
                     kind=FindingKind.LOOKALIKE_DOMAIN,
                     recipient=address,
-                    message=f"{domain} looks like {found.trusted}, {kinds[found.trusted]}, "
-                    f"but is a different domain: {found.how}.",
-                    detail={"domain": domain, "resembles": found.trusted, "how": found.how},
+                    message=f"{domain} looks like {found.trusted}, "
+                    f"{_TRUSTED_AS[kinds[found.trusted]]}, but is a different domain: {found.how}.",
+                    detail={
+                        "domain": domain,
+                        "resembles": found.trusted,
+                        "how": found.how,
+                        "way": found.way,
+                        "trusted_as": kinds[found.trusted],
+                        **dict(found.facts),
+                    },
                 )
             )
         return findings

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from mailguard.checks.attachment_reports import shown_name
+from mailguard.checks.attachment_reports import file_detail, shown_name
 from mailguard.checks.base import Check, CheckContext
 from mailguard.checks.external_recipient import unique_addresses
 from mailguard.checks.settings import CheckSettings
@@ -122,7 +122,12 @@ def make(settings: CheckSettings) -> Check:
                         attachment=attachment.filename,
                         message=f"The attachment {shown_name(attachment)} names {person.display} "
                         f"({person.email} in the directory), who is not a recipient.",
-                        detail={"named": person.display, "named_address": person.email},
+                        detail={
+                            "case": "file",
+                            "named": person.display,
+                            "named_address": person.email,
+                            **file_detail(attachment),
+                        },
                     )
                 )
         return findings
@@ -153,7 +158,7 @@ def _mismatch(
             recipient=unknown[0].addr,
             message=f"The greeting addresses {named.display}, who is {elsewhere[0].email} in "
             f"the directory, but this mail goes to {goes_to}.",
-            detail=detail,
+            detail={**detail, "case": "unknown_recipient", "goes_to": goes_to},
         )
     if len(known) == 1:
         addr, contact = known[0]
@@ -163,12 +168,16 @@ def _mismatch(
             recipient=addr,
             message=f"The greeting addresses {named.display}, but {addr} is {contact.display} "
             f"in the directory{also}.",
-            detail={**detail, "expected": contact.display},
+            detail={**detail, "case": "other_person", "expected": contact.display},
         )
     who = "; ".join(f"{addr} is {contact.display}" for addr, contact in known)
     return Finding(
         kind=FindingKind.NAME_MISMATCH,
         message=f"The greeting addresses {named.display}, but no recipient in To is that person "
         f"in the directory ({who}).",
-        detail=detail,
+        detail={
+            **detail,
+            "case": "nobody_in_to",
+            "to_known": "\n".join(f"{addr}\t{contact.display}" for addr, contact in known),
+        },
     )

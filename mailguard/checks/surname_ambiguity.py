@@ -71,33 +71,38 @@ def make(settings: CheckSettings) -> Check:
 def _finding(
     address: str, contact: Contact, others: Sequence[Contact], people: Sequence[NamedPerson]
 ) -> Finding:
-    listed = ", ".join(f"{o.display} <{o.email}>" for o in others[:_LISTED])
+    shown = ", ".join(f"{o.display} <{o.email}>" for o in others[:_LISTED])
+    detail = {"contact": contact.display, "others": shown, "listed": shown}
     if len(others) > _LISTED:
-        listed += f" and {len(others) - _LISTED} more"
+        detail["more"] = str(len(others) - _LISTED)
+        detail["others"] += f" and {detail['more']} more"
     same_name = [o for o in others if o.name.full & contact.name.full]
     if same_name:
         other = same_name[0]
-        alike = (
-            "the same full name"
-            if fold_name(other.display) == fold_name(contact.display)
-            else "a full name read the same way"
-        )
-        reason = f"{other.display} <{other.email}> has {alike}"
+        same = fold_name(other.display) == fold_name(contact.display)
+        alike = "the same full name" if same else "a full name read the same way"
+        detail.update(other=f"{other.display} <{other.email}>")
+        detail.update(reason="same_full_name" if same else "same_reading")
+        reason = f"{detail['other']} has {alike}"
     else:
-        reason = f"the directory also has {listed}"
+        detail["reason"] = "namesakes"
+        reason = f"the directory also has {detail['others']}"
     greeted = [p for p in people if contact.name.fit(p) >= Fit.GIVEN]
     if same_name:
+        detail["why"] = "indistinct"
         why = "nothing in the mail can tell them apart"
     elif not people:
+        detail["why"] = "no_greeting"
         why = "the mail has no greeting that says which one is meant"
     elif greeted or all(contact.name.fit(p) == Fit.FAMILY for p in people):
-        shown = "、".join(p.display for p in people)
-        why = f"the greeting ({shown}) does not say which one is meant"
+        detail.update(why="greeting_unclear", greeting="、".join(p.display for p in people))
+        why = f"the greeting ({detail['greeting']}) does not say which one is meant"
     else:
+        detail.update(why="greeting_other", greeting=people[0].display)
         why = f"the greeting names {people[0].display}, not {contact.display}"
     return Finding(
         kind=FindingKind.SURNAME_AMBIGUITY,
         recipient=address,
         message=f"{address} is {contact.display}, but {reason}; {why}.",
-        detail={"contact": contact.display, "others": listed},
+        detail=detail,
     )

@@ -12,7 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mailguard.checks.attachment_reports import attachment_reports, not_decoded, shown_name
+from mailguard.checks.attachment_reports import (
+    attachment_reports,
+    file_detail,
+    not_decoded,
+    shown_name,
+)
 from mailguard.checks.base import Check, CheckContext
 from mailguard.formats import FileReport
 from mailguard.model import Finding, FindingKind
@@ -58,19 +63,23 @@ def make(settings: object | None = None) -> Check:
             if attachment.declared_type in _NO_CONTENT_TYPES:
                 continue
             name = shown_name(attachment)
+            detail = {"kind": report.kind, **file_detail(attachment)}
             if not_decoded(attachment):
+                detail["case"] = "too_large"
                 message = (
                     f"The attachment {name} was too large to inspect, "
                     "so it is treated as not encrypted."
                 )
             else:
                 message = f"The attachment {name} is not encrypted ({_describe(report)})."
+                if report.kind == "zip" and report.entries:
+                    detail.update(case="zip_entries", entries=str(len(report.entries)))
             findings.append(
                 Finding(
                     kind=FindingKind.UNENCRYPTED_ATTACHMENT,
                     message=message,
                     attachment=attachment.filename,
-                    detail={"kind": report.kind},
+                    detail=detail,
                 )
             )
         return findings

@@ -13,8 +13,10 @@ Connections are reused between messages (one per concurrently sending worker at 
 a new TCP+TLS handshake per message would cost more than the message itself. A reused
 connection that the upstream closed while idle is retried once on a fresh one.
 
-aiosmtplib accepts a message when *some* recipients were refused and returns the refusals;
-those become per-recipient results here, never an exception.
+MAIL and RCPT go through aiosmtplib; DATA is sent here (``_data``) with the payload from
+``wire``, because aiosmtplib's ``sendmail`` re-scans the whole message with regular expressions
+three times. A message some recipients refused still goes to the others: each recipient gets
+its own result, never an exception; when all refuse, the message is not sent at all.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import aiosmtplib
 
 from mailguard.config import UpstreamConfig
 from mailguard.delivery.transport import RecipientResult, Transport
+from mailguard.delivery.wire import crlf_lines, data_payload
 from mailguard.errors import DeliveryError
 
 NO_SMTPUTF8 = RecipientResult(553, "5.6.7 the upstream does not support SMTPUTF8 addresses")
@@ -36,6 +39,21 @@ def _needs_smtputf8(mail_from: str, rcpts: Sequence[str]) -> bool:
 
 def _temporary(what: str, exc: BaseException) -> DeliveryError:
     return DeliveryError(451, f"4.4.1 {what}: {exc or type(exc).__name__}")
+
+
+async def _data(client: aiosmtplib.SMTP, payload: bytes) -> RecipientResult:
+    """DATA with a payload that is already dot-stuffed and terminated (``wire.data_payload``),
+    the reply read through aiosmtplib's protocol as its own ``data`` does."""
+    start = await client.execute_command(b"DATA")
+    if start.code != 354:
+        raise aiosmtplib.SMTPDataError(start.code, start.message)
+    if client.protocol is None:
+        raise aiosmtplib.SMTPServerDisconnected("the upstream closed the connection")
+    client.protocol.write(payload)
+    reply = await client.protocol.read_response(timeout=client.timeout)
+    if reply.code != 250:
+        raise aiosmtplib.SMTPDataError(reply.code, reply.message)
+    return RecipientResult(reply.code, reply.message)
 
 
 class SmtpTransport(Transport):
@@ -99,12 +117,7 @@ class SmtpTransport(Transport):
                 options.append("SMTPUTF8")
             if not raw.isascii() and client.supports_extension("8bitmime"):
                 options.append("BODY=8BITMIME")
-            refused, accepted = await client.sendmail(
-                mail_from, list(rcpts), raw, mail_options=options
-            )
-        except aiosmtplib.SMTPRecipientsRefused as exc:
-            client.close()
-            return {r.recipient: RecipientResult(r.code, r.message) for r in exc.recipients}
+            results = await self._transaction(client, mail_from, rcpts, raw, options)
         except aiosmtplib.SMTPResponseException as exc:
             client.close()
             raise DeliveryError(exc.code, exc.message) from exc
@@ -114,12 +127,35 @@ class SmtpTransport(Transport):
         except BaseException:
             client.close()  # cancelled mid-transaction: the connection is in an unknown state
             raise
-        self._idle.append(client)
-        results = dict.fromkeys(rcpts, RecipientResult(250, accepted))
-        results.update(
-            {r: RecipientResult(reply.code, reply.message) for r, reply in refused.items()}
-        )
+        if any(result.delivered for result in results.values()):
+            self._idle.append(client)
+        else:
+            client.close()  # every recipient refused: the transaction is left open
         return results
+
+    @staticmethod
+    async def _transaction(
+        client: aiosmtplib.SMTP,
+        mail_from: str,
+        rcpts: Sequence[str],
+        raw: bytes,
+        options: list[str],
+    ) -> dict[str, RecipientResult]:
+        message = crlf_lines(raw)
+        if client.supports_extension("size"):
+            options = [f"SIZE={len(message)}", *options]
+        encoding = "utf-8" if "SMTPUTF8" in options else "ascii"
+        await client.mail(mail_from, options=options, encoding=encoding)
+        refused: dict[str, RecipientResult] = {}
+        for rcpt in rcpts:
+            try:
+                await client.rcpt(rcpt, encoding=encoding)
+            except aiosmtplib.SMTPRecipientRefused as exc:
+                refused[rcpt] = RecipientResult(exc.code, exc.message)
+        if len(refused) == len(rcpts):
+            return refused
+        accepted = await _data(client, data_payload(message))
+        return {**dict.fromkeys(rcpts, accepted), **refused}
 
     async def close(self) -> None:
         idle, self._idle = self._idle, []

@@ -1,8 +1,10 @@
 """One Jinja2 environment for mails and pages: HTML autoescaped, text left as text.
 
 Templates are looked up by name in the given package folders, so a page can reuse the summary
-partials of the notification mails. ``StrictUndefined`` turns a typo in a template into an
-error in the tests instead of an empty line in a mail.
+partials of the notification mails. Findings are shown through
+``explain(finding, t.language)`` so each reader gets the reasons in their own language.
+``StrictUndefined`` turns a typo in a template into an error in the tests instead of an empty
+line in a mail.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from datetime import datetime
 
 import jinja2
 
+from mailguard.explain import explain
 from mailguard.notify.headers import one_line
 
 
@@ -29,6 +32,7 @@ def environment(*folders: str) -> jinja2.Environment:
     env.filters["when"] = format_time
     env.filters["oneline"] = one_line
     env.filters["size"] = format_size
+    env.globals["explain"] = explain
     return env
 
 

@@ -137,6 +137,7 @@ class SqliteStore:
 
         def job(conn: sqlite3.Connection) -> None:
             conn.execute(Q["insert_message"], params)
+            conn.execute(Q["insert_raw"], params)
             conn.execute(Q["insert_audit"], audit_row)
 
         await self._write(job)

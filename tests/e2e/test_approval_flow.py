@@ -361,6 +361,15 @@ async def test_notifications_follow_each_approvers_language(running: Running) ->
     assert "The message names someone other than the recipient" in english.text
     assert "本文や添付ファイル名の宛名が、宛先の人と一致しません" in japanese.text
     assert "[社外]" in japanese.text and "<mark>鈴木 次郎</mark>" in japanese.html
+    # Each reason is explained in the reader's language too, on the mail and on the page.
+    reason_ja = f"宛先 {RCPT} はディレクトリでは 鈴木 一郎 ですが、本文の宛名は 鈴木 次郎 です"
+    reason_en = f"The greeting addresses 鈴木 次郎, but {RCPT} is 鈴木 一郎 in the directory"
+    assert reason_ja in japanese.text and reason_ja in japanese.html
+    assert reason_en not in japanese.text
+    assert reason_en in english.text and reason_ja not in english.text
+    async with aiohttp.ClientSession() as session, session.get(japanese.link) as response:
+        page = await response.text()
+    assert reason_ja in page and reason_en not in page
 
 
 async def test_a_subject_with_html_and_crlf_is_text_and_breaks_no_header(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from mailguard.decide_pool import POOL_MIN
 from tests.mailmaker import make_mail
 from tests.support.serve import ServeProcess
 
@@ -108,8 +109,12 @@ def metric(port: int, name: str) -> float:
     return 0.0
 
 
-def refused_text(port: int) -> str:
-    raw = make_mail(("送信", "taro@example.co.jp"), ["tanaka@partner.co.jp"])
+BIG_BODY = "本文です。\n" * (POOL_MIN // 8)
+"""Big enough to be inspected in an inspection process rather than on the relay's loop."""
+
+
+def refused_text(port: int, body: str = "本文です。") -> str:
+    raw = make_mail(("送信", "taro@example.co.jp"), ["tanaka@partner.co.jp"], body=body)
     with (
         smtplib.SMTP("127.0.0.1", port, timeout=30) as client,
         pytest.raises(smtplib.SMTPDataError) as info,
@@ -130,24 +135,25 @@ def test_sighup_with_a_broken_policy_keeps_the_last_good_one(repo_root, tmp_path
     policy = tmp_path / "policy.yaml"
     policy.write_text(REJECT_EXTERNAL, encoding="utf-8")
     config = tmp_path / "mailguard.yaml"
-    # Inspection in a worker process: it must follow the reloads the relay makes.
+    # Inspection in a worker process (which only gets big mail): it must follow the reloads the
+    # relay makes.
     config.write_text(
         EPHEMERAL_PORTS + f"policy: {policy}\ninspection_processes: 1\n", encoding="utf-8"
     )
     relay = ServeProcess(repo_root, tmp_path, config).start()
     try:
-        assert refused_text(relay.smtp_port) == "5.7.1 External mail is switched off."
+        assert refused_text(relay.smtp_port, BIG_BODY) == "5.7.1 External mail is switched off."
         policy.write_text(REJECT_EXTERNAL.replace("action: reject", "action: [broken"), "utf-8")
         relay.signal(signal.SIGHUP)
         wait_metric(relay.web_port, 'mailguard_policy_reloads_total{result="failed"}', 1, relay)
-        assert refused_text(relay.smtp_port) == "5.7.1 External mail is switched off."
+        assert refused_text(relay.smtp_port, BIG_BODY) == "5.7.1 External mail is switched off."
         with urllib.request.urlopen(f"http://127.0.0.1:{relay.web_port}/readyz") as ready:
             assert ready.status == 200
         assert "policy reload failed" in relay.stderr
         policy.write_text(REJECT_EXTERNAL.replace("switched off", "paused"), "utf-8")
         relay.signal(signal.SIGHUP)
         wait_metric(relay.web_port, 'mailguard_policy_reloads_total{result="ok"}', 2, relay)
-        assert refused_text(relay.smtp_port) == "5.7.1 External mail is paused."
+        assert refused_text(relay.smtp_port, BIG_BODY) == "5.7.1 External mail is paused."
         relay.signal(signal.SIGTERM)
         assert relay.wait() == 0
     finally:

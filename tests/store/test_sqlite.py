@@ -13,7 +13,8 @@ from mailguard.errors import StoreUnavailable
 from mailguard.model import PASS_EVERYTHING
 from mailguard.store.factory import open_store
 from mailguard.store.queries import load_queries, migrations
-from mailguard.store.sqlite import SqliteStore
+from mailguard.store.rows import message_params
+from mailguard.store.sqlite import Q, SqliteStore
 from tests.store.messages import new_message, received
 
 
@@ -130,3 +131,32 @@ async def test_disk_full_mid_batch_fails_the_whole_batch(tmp_path: Path) -> None
         assert isinstance(outcomes[2], StoreUnavailable)
     finally:
         await store.close()
+
+
+async def test_a_store_from_before_the_raw_table_keeps_its_messages(tmp_path: Path) -> None:
+    """Migration 2 moves the raw message out of ``messages`` (UPDATEs rewrote it each time)."""
+    path = tmp_path / "s.sqlite3"
+    msg = new_message(raw=b"Subject: old\r\n\r\nqueued before the upgrade\r\n")
+    conn = sqlite3.connect(path)
+    try:
+        conn.executescript(dict(migrations(Q))[1] + ";\nPRAGMA user_version = 1;")
+        conn.execute(  # insert_message as it was at version 1
+            "INSERT INTO messages (id, state, mail_from, rcpts, raw, size, decision, received_at,"
+            " updated_at, next_attempt_at, hold_until, pending_rcpts, client_addr, auth_user,"
+            " helo) VALUES (:id, :state, :mail_from, :rcpts, :raw, :size, :decision,"
+            " :received_at, :received_at, :next_attempt_at, :hold_until, :rcpts, :client_addr,"
+            " :auth_user, :helo)",
+            message_params(msg),
+        )
+        conn.commit()
+    finally:
+        conn.close()
+    store = SqliteStore(path, fsync=False)
+    await store.open()
+    try:
+        kept = await store.get(msg.id, with_raw=True)
+        claimed = await store.claim("worker", msg.received_at + 1, 60.0, 10)
+    finally:
+        await store.close()
+    assert kept is not None and kept.raw == msg.raw
+    assert [(m.id, m.raw) for m in claimed] == [(msg.id, msg.raw)]

@@ -120,3 +120,20 @@ async def test_data_refused_is_a_delivery_error_with_the_reply(upstream: Upstrea
     finally:
         await transport.close()
     assert (info.value.code, info.value.reply) == (554, "5.6.0 content rejected")
+
+
+async def test_dot_lines_bare_line_ends_and_a_last_line_without_crlf_arrive_intact(
+    upstream: Upstream,
+) -> None:
+    raw = b"From: s@example.co.jp\nSubject: dots\r\n\r\n.hidden\r\n.\r\n..two\rlast line"
+    transport = _transport(upstream)
+    try:
+        results = await transport.send("s@example.co.jp", ["a@partner.example"], raw)
+        again = await transport.send("s@example.co.jp", ["a@partner.example"], RAW)
+    finally:
+        await transport.close()
+    assert results["a@partner.example"].delivered and again["a@partner.example"].delivered
+    assert [m.data for m in upstream.messages] == [
+        b"From: s@example.co.jp\r\nSubject: dots\r\n\r\n.hidden\r\n.\r\n..two\r\nlast line\r\n",
+        RAW,  # the connection is still in step after the stuffed message
+    ]
