@@ -60,12 +60,19 @@ def write_snapshot(directory: Path) -> None:
 
 
 async def publish(directory: Path, interval: float = SHARE_SECONDS) -> None:
-    """Write snapshots until cancelled (a worker, for as long as it runs), then a last one."""
+    """Write snapshots until cancelled (a worker, for as long as it runs), then a last one.
+
+    Cancelling cannot stop a write already running in its thread: the last snapshot waits for
+    it, or the older write could land after the last one (both use the same file names)."""
+    writing: asyncio.Future[None] | None = None
     try:
         while True:
-            await asyncio.to_thread(write_snapshot, directory)
+            writing = asyncio.ensure_future(asyncio.to_thread(write_snapshot, directory))
+            await asyncio.shield(writing)
             await asyncio.sleep(interval)
     finally:
+        if writing is not None:
+            await asyncio.gather(writing, return_exceptions=True)
         await asyncio.to_thread(write_snapshot, directory)
 
 
