@@ -1,9 +1,14 @@
 """``Relay``: every part of mailguard wired into one event loop, with its lifecycle.
 
 Start order: policy (a relay never runs uninspected by accident), store, delivery, SMTP
-listeners, web. Stop order is the reverse of what matters for durability: stop accepting and
-let sessions finish (bounded), let ``on_stored`` hooks finish, stop delivery (in-flight
-messages go back to ``queued``), close the web server, close the store last.
+listeners, web. A database that does not answer yet (``StoreUnreachable``: a replica started
+before PostgreSQL, or during an outage) does not stop the start: the relay listens, answers
+451 and reports not ready, and keeps opening the store in the background (with backoff, the
+migrations applied once it answers); delivery starts once the store is open.
+
+Stop order is the reverse of what matters for durability: stop accepting and let sessions
+finish (bounded), let ``on_stored`` hooks finish, stop delivery (in-flight messages go back to
+``queued``), close the web server, close the store last.
 
 SIGTERM/SIGINT stop the relay; SIGHUP reloads the config (the parts that can change while
 running) and the policy. The policy file is also watched: saving it reloads it.
@@ -29,7 +34,7 @@ from mailguard.config_load import load_config
 from mailguard.decide_pool import DecidePool, decide_here
 from mailguard.delivery.factory import open_transport
 from mailguard.delivery.service import DeliveryService
-from mailguard.errors import MailguardError
+from mailguard.errors import MailguardError, StoreUnreachable
 from mailguard.live_policy import LivePolicy, PolicyLoader, load_inspector
 from mailguard.model import Decision, Envelope
 from mailguard.smtp.handler import RelayHandler
@@ -43,6 +48,8 @@ from mailguard.web import build_web_app
 POLICY_WATCH_SECONDS = 2.0
 HOOK_DRAIN_SECONDS = 10.0
 DELIVERY_STOP_SECONDS = 10.0
+STORE_RETRY_SECONDS = (0.5, 10.0)
+"""First and longest wait between attempts to open a store whose server does not answer."""
 
 log = structlog.get_logger("mailguard.app")
 
@@ -123,11 +130,20 @@ class Relay:
     async def start(self) -> None:
         """Raises ``PolicyError``/``StoreUnavailable``/``OSError`` when it cannot start."""
         self.policy.load_initial()
-        await self.store.open()
+        try:
+            await self.store.open()
+        except StoreUnreachable as exc:
+            log.warning("store unreachable at start; answering 451 meanwhile", reason=str(exc))
+            store_open = False
+        else:
+            store_open = True
         try:
             if self._pool is not None:
                 await self._pool.warm_up()
-            await self.delivery.start()
+            if store_open:
+                await self.delivery.start()
+            else:
+                self.spawn(self._open_store_when_reachable())
             await self.smtp.start()
             self.listening = True
             if self._serve_web:
@@ -138,6 +154,25 @@ class Relay:
             await self.stop()
             raise
         self.spawn(self.policy.watch(POLICY_WATCH_SECONDS))
+
+    async def _open_store_when_reachable(self) -> None:
+        delay, longest = STORE_RETRY_SECONDS
+        while True:
+            await asyncio.sleep(delay)
+            try:
+                await self.store.open()
+            except StoreUnreachable as exc:
+                delay = min(delay * 2, longest)
+                log.warning("store still unreachable", reason=str(exc), retry_in=delay)
+                continue
+            except MailguardError as exc:
+                # Reachable but unusable (a failed migration): no retry fixes that, and
+                # /readyz keeps saying the store is not open.
+                log.error("store cannot be opened; fix it and restart", reason=str(exc))
+                return
+            log.info("store reachable, delivery starts")
+            await self.delivery.start()
+            return
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
         """Run ``work`` alongside the relay; it is cancelled when the relay stops."""

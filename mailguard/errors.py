@@ -6,6 +6,7 @@
     ├── DirectoryError           a directory CSV row is invalid (file, line, reason)
     ├── StoreError
     │   ├── StoreUnavailable     the store cannot be reached or cannot commit: answer 451
+    │   │   └── StoreUnreachable the database server does not answer at start: keep trying
     │   └── InvalidTransition    a state change not in ``states.TRANSITIONS`` (a bug)
     ├── DeliveryError            an upstream attempt failed (carries per-recipient replies)
     ├── TokenError               an approval link is forged, expired or for another message
@@ -54,6 +55,12 @@ class StoreError(MailguardError):
 
 class StoreUnavailable(StoreError):
     """The store cannot be reached or cannot commit. The SMTP layer answers 451."""
+
+
+class StoreUnreachable(StoreUnavailable):
+    """Opening the store failed because its server does not answer (yet): a replica keeps
+    trying in the background, answering 451, rather than exiting (a missing file or bad SQL
+    is a plain ``StoreUnavailable``/``StoreError``, which no retry would fix)."""
 
 
 class InvalidTransition(StoreError):

@@ -1,8 +1,8 @@
 """``mailguard serve [--config FILE]``: run the relay until SIGTERM/SIGINT (SIGHUP reloads).
 
-A config, policy or store that cannot be used stops it at start with the reason on stderr and
-exit status 2 (1 for an address already in use or another OS error), so a supervisor's log
-says what to fix.
+A config, policy, store, users file or link signing key that cannot be used stops it at start
+with the file, key and reason on stderr and exit status 2 (1 for an address already in use or
+another OS error), so a supervisor's log says what to fix.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from mailguard import metrics_share
 from mailguard.app import Relay
 from mailguard.config import Config
 from mailguard.config_load import load_config
-from mailguard.errors import ConfigError, PolicyError, StoreUnavailable
+from mailguard.errors import ConfigError, MailguardError
 from mailguard.logs import configure_logging
 from mailguard.workers import (
     Workers,
@@ -45,27 +45,31 @@ def run(args: argparse.Namespace) -> int:
         print(f"mailguard serve: bad config: {exc}", file=sys.stderr)
         return 2
     configure_logging(config.log)
-    ports = worker_ports()
-    if ports is not None:
-        relay = Relay(as_worker(config, ports), reuse_port=True, serve_web=False)
-        on_started = _watch_supervisor(supervisor_pid(), metrics_share.share_dir(config.var_dir))
-    elif config.processes > 1:
-        relay = Relay(config, reuse_port=True)
-        on_started = _with_workers(args.config, config)
-    else:
-        relay, on_started = Relay(config), _announce
-    if ports is None:
-        # Snapshots left by an earlier run's workers counted that run's traffic, not this one's.
-        metrics_share.clear(metrics_share.share_dir(config.var_dir))
     try:
+        relay, on_started = _relay(args.config, config)
         asyncio.run(relay.run(on_started=on_started))
-    except (PolicyError, StoreUnavailable) as exc:
+    except MailguardError as exc:
+        # Whatever cannot be used at start (policy, store, users file, the link signing key)
+        # names its file, key and reason; a traceback would bury them.
         print(f"mailguard serve: cannot start: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"mailguard serve: cannot start: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _relay(config_path: str | None, config: Config) -> tuple[Relay, Callable[[Relay], None]]:
+    """This process's relay: the only one, the supervisor of workers, or a worker."""
+    ports = worker_ports()
+    if ports is not None:
+        relay = Relay(as_worker(config, ports), reuse_port=True, serve_web=False)
+        return relay, _watch_supervisor(supervisor_pid(), metrics_share.share_dir(config.var_dir))
+    # Snapshots left by an earlier run's workers counted that run's traffic, not this one's.
+    metrics_share.clear(metrics_share.share_dir(config.var_dir))
+    if config.processes > 1:
+        return Relay(config, reuse_port=True), _with_workers(config_path, config)
+    return Relay(config), _announce
 
 
 def _watch_supervisor(parent: int, metrics_dir: Path) -> Callable[[Relay], None]:

@@ -61,15 +61,7 @@ class ApprovalNotifier:
         reason: RequestReason = "request" if route.role == "approver" else "admin_alert"
         if not route.recipients:
             log.error("held message has no approver and no admin to ask", id=message_id)
-            await self._store.add_audit(
-                AuditEvent(
-                    message.id,
-                    self._clock(),
-                    "system",
-                    "notified",
-                    comment="nobody to ask: no approvers and no admins",
-                )
-            )
+            await self._record(message.id, "nobody to ask: no approvers and no admins")
         await self._ask(message, summary, route.recipients, route.role, reason)
         deciders = route.recipients if route.role == "approver" else ()
         link = self._link(message, message.envelope.mail_from, "sender")
@@ -142,15 +134,13 @@ class ApprovalNotifier:
                 language_for(recipient, self._config.notify), summary, link, reason
             )
             if await self._enqueue(message, recipient, rendered, f"approval-{reason}"):
-                await self._store.add_audit(
-                    AuditEvent(
-                        message.id,
-                        self._clock(),
-                        "system",
-                        "notified",
-                        comment=f"{reason} to {role} {recipient}",
-                    )
-                )
+                await self._record(message.id, f"{reason} to {role} {recipient}")
+
+    async def _record(self, message_id: str, comment: str) -> None:
+        """Who was told what goes into the audit trail, so "nobody asked me" can be checked."""
+        await self._store.add_audit(
+            AuditEvent(message_id, self._clock(), "system", "notified", comment=comment)
+        )
 
     async def _send_to_sender(
         self, message: StoredMessage, reason: str, render: Callable[[Language], Rendered]

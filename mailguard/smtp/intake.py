@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import traceback
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -58,8 +59,16 @@ class Intake:
     async def accept(self, envelope: Envelope, raw: bytes) -> str:
         try:
             decision = await self._decide(envelope, raw)
-        except Exception:
-            log.exception("inspection failed", sender=envelope.mail_from, size=len(raw))
+        except Exception as exc:
+            # The type and where it was raised, never the text nor a traceback: an exception
+            # raised while parsing can quote the message it choked on.
+            log.error(
+                "inspection failed",
+                sender=envelope.mail_from,
+                size=len(raw),
+                error=type(exc).__name__,
+                at=_raised_at(exc),
+            )
             metrics.smtp_rejections.labels("inspection").inc()
             return replies.INSPECTION_FAILED
         message = self._placed(envelope, raw, decision)
@@ -159,3 +168,12 @@ def _log_decision(message: NewMessage) -> None:
         "client": message.envelope.client_addr,
     }
     log.info("message decided", **fields)
+
+
+def _raised_at(exc: BaseException) -> str:
+    """``file:line in function`` of the innermost frame ``exc`` passed through."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return "unknown"
+    last = frames[-1]
+    return f"{last.filename}:{last.lineno} in {last.name}"

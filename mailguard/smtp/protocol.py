@@ -92,7 +92,8 @@ class Sessions:
                 session.close(replies.SHUTTING_DOWN)
         if self.open:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._idle.wait(), grace)
+                async with asyncio.timeout(grace):
+                    await self._idle.wait()
         for session in list(self.open):
             session.close(replies.SHUTTING_DOWN)
 

@@ -39,15 +39,16 @@ def is_outage(exc: BaseException) -> bool:
 
 
 @contextmanager
-def translated(what: str) -> Iterator[None]:
-    """Run a block of database work, re-raising driver errors as ``StoreError``s."""
+def translated(what: str, outage: type[StoreUnavailable] = StoreUnavailable) -> Iterator[None]:
+    """Run a block of database work, re-raising driver errors as ``StoreError``s (an outage
+    as ``outage``)."""
     try:
         yield
     except StoreError:
         raise
     except Exception as exc:
         if is_outage(exc):
-            raise StoreUnavailable(f"PostgreSQL unavailable while {what}: {exc}") from exc
+            raise outage(f"PostgreSQL unavailable while {what}: {exc}") from exc
         if isinstance(exc, asyncpg.PostgresError):
             raise StoreError(f"PostgreSQL refused {what}: {exc}") from exc
         raise

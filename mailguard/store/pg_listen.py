@@ -75,7 +75,8 @@ class WorkListener:
                 await self._reconnecting
         if self._conn is not None and not self._conn.is_closed():
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._conn.close(), 2.0)
+                async with asyncio.timeout(2.0):
+                    await self._conn.close()
         self._conn = None
 
     async def _connect(self) -> None:

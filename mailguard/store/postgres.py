@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import asyncpg
 
-from mailguard.errors import InvalidTransition, StoreUnavailable
+from mailguard.errors import InvalidTransition, StoreUnavailable, StoreUnreachable
 from mailguard.states import INITIAL, State
 from mailguard.store import pg_migrate
 from mailguard.store.base import AttemptResult, AuditEvent, NewMessage, StoredMessage
@@ -76,7 +76,7 @@ class PostgresStore:
     # -- lifecycle -------------------------------------------------------------------------
 
     async def open(self) -> None:
-        with translated("connecting"):
+        with translated("connecting", outage=StoreUnreachable):
             pool = await asyncpg.create_pool(
                 min_size=1, max_size=self._pool_size, **self._connect_kwargs
             )

@@ -76,7 +76,8 @@ class StoreGauges:
             if self._clock() < self._fresh_until:
                 return
             try:
-                counts = await asyncio.wait_for(store.count_by_state(), PROBE_TIMEOUT)
+                async with asyncio.timeout(PROBE_TIMEOUT):
+                    counts = await store.count_by_state()
             except (StoreError, TimeoutError):
                 # Keep the last counts (stale beats a false zero) and say the store is down.
                 metrics.store_up.set(0)
@@ -92,7 +93,8 @@ async def readiness_problems(relay: Observed) -> list[str]:
     """One line per reason this replica should not get traffic; empty when it is ready."""
     problems = []
     try:
-        await asyncio.wait_for(relay.store.ping(), PROBE_TIMEOUT)
+        async with asyncio.timeout(PROBE_TIMEOUT):
+            await relay.store.ping()
     except StoreError as exc:
         problems.append(f"store: {exc}")
     except TimeoutError:

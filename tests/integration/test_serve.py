@@ -47,6 +47,23 @@ def test_a_missing_policy_refuses_the_start(repo_root, tmp_path) -> None:
     assert "run_without_policy" in result.stderr
 
 
+def test_an_unwritable_key_file_refuses_the_start_with_file_key_and_reason(
+    repo_root, tmp_path
+) -> None:
+    shutil.copytree(repo_root / "policies", tmp_path / "policies")
+    (tmp_path / "a-file").write_text("not a directory", encoding="utf-8")
+    config = tmp_path / "mailguard.yaml"
+    # As root, permissions would not stop the write: a var_dir under a regular file does.
+    config.write_text(
+        EPHEMERAL_PORTS + "var_dir: a-file/var\nstore: {path: store.sqlite3}\n", encoding="utf-8"
+    )
+    result = serve(repo_root, tmp_path, "--config", str(config))
+    assert result.returncode == 2
+    key_file = tmp_path / "a-file" / "var" / "secret_key"
+    assert f"mailguard serve: cannot start: {key_file}: web.secret_key: " in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_the_defaults_relay_into_the_local_maildir_and_stop_on_sigterm(repo_root, tmp_path) -> None:
     shutil.copytree(repo_root / "policies", tmp_path / "policies")
     config = tmp_path / "mailguard.yaml"

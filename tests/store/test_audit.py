@@ -73,3 +73,20 @@ async def test_release_and_deferral_wake_waiters_but_a_hold_does_not(store: Stor
     await store.finish(held.id, "w1", result, event(held.id, "deferred"))
     await asyncio.wait_for(waiter, 5)
     await idle
+
+
+async def test_a_waiter_cancelled_as_work_arrives_is_cancelled(store: Store) -> None:
+    """The delivery watcher stops by cancellation racing wake-ups; 3.11's ``wait_for`` would
+    accept the cancel and then return normally, and a watcher looping on it never stopped."""
+    await store.wait_for_work(0.01)
+    waiter = asyncio.create_task(store.wait_for_work(30))
+    await asyncio.sleep(0)
+    msg = new_message(State.QUEUED)
+    adding = asyncio.create_task(store.add(msg, received(msg)))
+    accepted: list[bool] = []
+    # Cancel in the very loop iteration in which the add's wake-up reaches the waiter.
+    adding.add_done_callback(lambda _: accepted.append(waiter.cancel()))
+    await adding
+    await asyncio.wait([waiter], timeout=5)
+    assert waiter.done()
+    assert waiter.cancelled() == accepted[0]

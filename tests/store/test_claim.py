@@ -52,6 +52,15 @@ async def test_expired_lease_is_claimed_again(store: Store) -> None:
     assert await store.finish(mid, "w2", result, event(mid, "delivered"))
 
 
+async def test_delivering_without_a_lease_is_claimable(store: Store) -> None:
+    """A plain transition into DELIVERING sets no lease; such a message must not be stuck."""
+    mid = await _queued(store)
+    await store.transition(mid, State.QUEUED, State.DELIVERING, event(mid, "moved"))
+
+    assert [(m.id, m.lease_owner) for m in await store.claim("w1", T0, 30, 10)] == [(mid, "w1")]
+    assert await store.claim("w2", T0, 30, 10) == []
+
+
 async def test_finish_records_the_outcome_and_releases_the_lease(store: Store) -> None:
     mid = await _queued(store)
     await store.claim("w1", T0, 30, 10)

@@ -11,8 +11,6 @@ import pytest
 from mailguard.config import Config, StoreConfig
 from mailguard.errors import StoreUnavailable
 from mailguard.model import PASS_EVERYTHING
-from mailguard.states import State
-from mailguard.store.base import AuditEvent
 from mailguard.store.factory import open_store
 from mailguard.store.queries import load_queries, migrations
 from mailguard.store.rows import message_params
@@ -131,20 +129,6 @@ async def test_disk_full_mid_batch_fails_the_whole_batch(tmp_path: Path) -> None
             stored = await store.get(message.id) is not None
             assert stored == (outcome is None), (message.id, outcome)
         assert isinstance(outcomes[2], StoreUnavailable)
-    finally:
-        await store.close()
-
-
-async def test_delivering_without_a_lease_is_claimable(tmp_path: Path) -> None:
-    """A plain transition into DELIVERING sets no lease; such a message must not be stuck."""
-    store = SqliteStore(tmp_path / "s.sqlite3", fsync=False)
-    await store.open()
-    try:
-        msg = new_message()
-        await store.add(msg, received(msg))
-        moved = AuditEvent(msg.id, msg.received_at, "system", "moved")
-        await store.transition(msg.id, State.QUEUED, State.DELIVERING, moved)
-        assert [m.id for m in await store.claim("w1", msg.received_at, 30, 10)] == [msg.id]
     finally:
         await store.close()
 

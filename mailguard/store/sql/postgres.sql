@@ -64,11 +64,13 @@ RETURNING id
 -- name: claim
 -- Select, lease and audit in one statement. SKIP LOCKED lets every replica's workers claim
 -- at once without waiting on, or double-taking, each other's rows; a row another worker
--- claimed meanwhile fails the WHERE re-check and is skipped.
+-- claimed meanwhile fails the WHERE re-check and is skipped. A delivering row without a
+-- lease (moved there by a plain transition, which sets none) is claimable too: never leave
+-- such a message stuck.
 WITH picked AS (
     SELECT id, state AS old_state FROM messages
     WHERE (state IN ('queued', 'deferred') AND next_attempt_at <= :now)
-       OR (state = 'delivering' AND lease_until <= :now)
+       OR (state = 'delivering' AND (lease_until IS NULL OR lease_until <= :now))
     ORDER BY next_attempt_at, id
     LIMIT :limit
     FOR UPDATE SKIP LOCKED

@@ -3,12 +3,15 @@ commit: the reply follows the commit, never precedes it."""
 
 from __future__ import annotations
 
+import io
+import json
 import sqlite3
+from collections.abc import Callable
 
 import aiosmtplib
 import pytest
 
-from mailguard.model import Action, Decision, Finding
+from mailguard.model import Action, Decision, Envelope, Finding
 from mailguard.states import State
 from mailguard.store import sqlite as sqlite_store
 from mailguard.store.base import NewMessage
@@ -110,3 +113,27 @@ async def test_a_store_that_cannot_commit_gets_451_and_nothing_is_claimed(
         _, reply = await smtp.sendmail("a@example.co.jp", [RCPT], make_mail())
     assert reply.startswith("2.0.0")
     await upstream.wait_for(1)
+
+
+class _CrashingDecider:
+    def decide(self, envelope: Envelope, raw: bytes) -> Decision:
+        raise ValueError(f"cannot parse {raw[-40:]!r}")  # a parser quoting what it choked on
+
+
+async def test_a_crashed_inspection_logs_its_type_and_place_but_no_message_text(
+    start_relay: StartRelay, configure_logs: Callable[..., io.StringIO], monkeypatch
+) -> None:
+    out = configure_logs(format="json")
+    relay = await start_relay()
+    monkeypatch.setattr(relay.policy, "decider", _CrashingDecider())
+    async with client(relay) as smtp:
+        with pytest.raises(aiosmtplib.SMTPDataError) as info:
+            await smtp.sendmail(
+                "a@example.co.jp", [RCPT], make_mail(body="機密の見積もり 4,800万円")
+            )
+    assert info.value.code == 451
+    [event] = [e for e in map(json.loads, out.getvalue().splitlines()) if "error" in e]
+    assert event["event"] == "inspection failed"
+    assert event["error"] == "ValueError"
+    assert event["at"].endswith(" in decide") and "test_decisions.py:" in event["at"]
+    assert "cannot parse" not in out.getvalue() and "Traceback" not in out.getvalue()

@@ -29,11 +29,12 @@ rules:
 
 class CuttableProxy:
     """A loopback TCP proxy to PostgreSQL that a test can cut, as a network failure would:
-    every open connection is reset and new ones are refused until ``restore``."""
+    every open connection is reset and new ones are refused until ``restore``. ``port``: where
+    it listens (0: an ephemeral port)."""
 
-    def __init__(self, target_port: int) -> None:
+    def __init__(self, target_port: int, port: int = 0) -> None:
         self.target_port = target_port
-        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener = socket.create_server(("127.0.0.1", port))
         self.port: int = self._listener.getsockname()[1]
         self._open: set[socket.socket] = set()
         self._lock = threading.Lock()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import smtplib
+import socket
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -218,10 +219,13 @@ def release_on_page(link: str, web_port: int) -> None:
         assert reply.status == 200
 
 
+PG_PORT = int(BASE_DSN.rsplit(":", 1)[1].split("/")[0])
+
+
 def test_a_replica_that_loses_its_database_answers_451_and_is_not_ready(
     repo_root: Path, tmp_path: Path, upstream: Upstream, postgres_dsn: str
 ) -> None:
-    proxy = CuttableProxy(int(BASE_DSN.rsplit(":", 1)[1].split("/")[0]))
+    proxy = CuttableProxy(PG_PORT)
     try:
         proxied = postgres_dsn.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
         # A claim whose reply the cut swallowed stays leased: a short lease brings it back.
@@ -251,3 +255,30 @@ def test_a_replica_that_loses_its_database_answers_451_and_is_not_ready(
             )
     finally:
         proxy.close()
+
+
+def test_a_replica_started_before_its_database_answers_451_until_it_is_reachable(
+    repo_root: Path, tmp_path: Path, upstream: Upstream, postgres_dsn: str
+) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        closed = probe.getsockname()[1]  # nothing listens here until the proxy below
+    unreachable = postgres_dsn.replace(f"127.0.0.1:{PG_PORT}", f"127.0.0.1:{closed}")
+    config = write_config(
+        tmp_path, "r1", dsn=unreachable, upstream_port=upstream.port, poll_seconds=1
+    )
+    with serving(repo_root, tmp_path, config) as (replica,):
+        with pytest.raises(smtplib.SMTPResponseException) as refused:
+            send(replica.smtp_port, ["m001"])
+        assert refused.value.smtp_code == 451
+        assert readyz(replica.web_port) == 503
+        proxy = CuttableProxy(PG_PORT, port=closed)  # the database comes up
+        try:
+            wait_for(lambda: readyz(replica.web_port) == 200, 30, lambda: replica.stderr)
+            assert send(replica.smtp_port, ["m002"]) == ["m002"]
+            wait_for(
+                lambda: set(tokens_received(upstream)) == {"m002"},
+                30,
+                lambda: f"upstream has {tokens_received(upstream)}",
+            )
+        finally:
+            proxy.close()

@@ -1,4 +1,4 @@
-"""Random sequences of store operations against a model of what they must do (SQLite).
+"""Random sequences of store operations against a model of what they must do (every backend).
 
 The model is the state table itself plus leases: whatever order adds, transitions, claims and
 finishes come in, the store must agree with the model on every message's state and owner,
@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from mailguard.errors import InvalidTransition
 from mailguard.states import INITIAL, TRANSITIONS, State
-from mailguard.store.base import AttemptResult
+from mailguard.store.base import AttemptResult, Store
+from mailguard.store.postgres import PostgresStore
 from mailguard.store.sqlite import SqliteStore
+from tests import pg
 from tests.store.messages import T0, event, new_message, received
 
 LEASE = 30.0
@@ -36,11 +40,13 @@ class Model:
 
 
 class StoreMachine(RuleBasedStateMachine):
+    """One example's store is fresh, empty storage made by ``new_store`` (per backend)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.loop = asyncio.new_event_loop()
-        self.tmp = tempfile.TemporaryDirectory()
-        self.store = SqliteStore(Path(self.tmp.name) / "s.sqlite3", fsync=False)
+        self.storage = ExitStack()
+        self.store = self.new_store(self.storage)
         self.run(self.store.open())
         self.now = T0
         self.model: dict[str, Model] = {}
@@ -51,7 +57,10 @@ class StoreMachine(RuleBasedStateMachine):
     def teardown(self) -> None:
         self.run(self.store.close())
         self.loop.close()
-        self.tmp.cleanup()
+        self.storage.close()
+
+    def new_store(self, storage: ExitStack) -> Store:
+        raise NotImplementedError
 
     @rule(state=st.sampled_from(sorted(INITIAL)), delay=st.sampled_from([0.0, 10.0]))
     def add(self, state: State, delay: float) -> None:
@@ -125,5 +134,21 @@ class StoreMachine(RuleBasedStateMachine):
             assert len(self.run(self.store.audit_events(message_id=mid))) == m.audits
 
 
-TestStoreModel = StoreMachine.TestCase
-TestStoreModel.settings = settings(max_examples=40, stateful_step_count=30, deadline=None)
+class SqliteMachine(StoreMachine):
+    def new_store(self, storage: ExitStack) -> Store:
+        directory = storage.enter_context(tempfile.TemporaryDirectory())
+        return SqliteStore(Path(directory) / "s.sqlite3", fsync=False)
+
+
+class PostgresMachine(StoreMachine):
+    def new_store(self, storage: ExitStack) -> Store:
+        return PostgresStore(storage.enter_context(pg.fresh_schema()), pool_size=2)
+
+
+SETTINGS = settings(max_examples=40, stateful_step_count=30, deadline=None)
+TestSqliteModel = SqliteMachine.TestCase
+TestSqliteModel.settings = SETTINGS
+TestPostgresModel = PostgresMachine.TestCase
+TestPostgresModel.settings = SETTINGS
+TestPostgresModel = pytest.mark.usefixtures("_postgres_reachable")(TestPostgresModel)
+TestPostgresModel = pytest.mark.postgres(TestPostgresModel)
