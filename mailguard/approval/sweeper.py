@@ -46,12 +46,17 @@ class Sweeper:
         self._interval = interval
 
     async def run(self) -> None:
-        """Catch up once, then sweep every ``interval`` seconds until cancelled."""
-        try:
-            await self.catch_up()
-        except Exception:
-            log.exception("catching up on unannounced holds failed")
+        """Catch up once, then sweep every ``interval`` seconds until cancelled. A failed catch-up
+        is tried again every tick: a relay that started before its database answered must
+        still find the holds nobody was told of once it does."""
+        caught_up = False
         while True:
+            if not caught_up:
+                try:
+                    await self.catch_up()
+                    caught_up = True
+                except Exception:
+                    log.exception("catching up on unannounced holds failed; retrying next tick")
             try:
                 await self.sweep()
             except Exception:

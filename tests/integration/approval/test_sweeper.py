@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+
+from mailguard.errors import StoreUnavailable
 from mailguard.states import State
 from mailguard.store.base import AuditEvent
 from tests.integration.approval.conftest import APPROVER, SENDER, Flow, hold
@@ -67,3 +72,33 @@ async def test_a_hold_whose_hook_never_ran_is_announced_at_start_once(flow: Flow
     asked = [n for n in await flow.notices(APPROVER) if silent.id in n.text]
     assert len(asked) == 1
     assert len([n for n in await flow.notices(APPROVER) if message_id in n.text]) == 1
+
+
+async def test_a_catch_up_that_failed_at_start_is_tried_again(
+    flow: Flow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    silent = new_message(
+        State.HELD, received_at=flow.clock() - 120, hold_until=flow.clock() + 3600, decision=hold()
+    )
+    await flow.store.add(silent, AuditEvent(silent.id, silent.received_at, "smtp", "received"))
+    store_list = flow.store.list_messages
+    refused = asyncio.Event()
+
+    async def down_at_first(*args: object, **kwargs: object) -> object:
+        if not refused.is_set():  # the database did not answer yet when the relay started
+            refused.set()
+            raise StoreUnavailable("PostgreSQL unavailable while connecting")
+        return await store_list(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(flow.store, "list_messages", down_at_first)
+    monkeypatch.setattr(flow.workflow.sweeper, "_interval", 0.01)
+    sweeping = asyncio.create_task(flow.workflow.sweeper.run())
+    try:
+        await refused.wait()
+        for _ in range(500):
+            if any(silent.id in n.text for n in await flow.notices(APPROVER)):
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        sweeping.cancel()
+    assert [n for n in await flow.notices(APPROVER) if silent.id in n.text]
