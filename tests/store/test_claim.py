@@ -61,6 +61,18 @@ async def test_delivering_without_a_lease_is_claimable(store: Store) -> None:
     assert await store.claim("w2", T0, 30, 10) == []
 
 
+async def test_a_message_handed_back_from_delivering_keeps_no_stale_lease(store: Store) -> None:
+    """Both backends agree: leaving DELIVERING by a transition drops the owner and the lease."""
+    mid = await _queued(store)
+    await store.claim("w1", T0, 30, 10)
+
+    assert await store.transition(mid, State.DELIVERING, State.QUEUED, event(mid, "handed back"))
+
+    got = await store.get(mid)
+    assert got is not None
+    assert (got.state, got.lease_owner, got.lease_until) == (State.QUEUED, None, None)
+
+
 async def test_finish_records_the_outcome_and_releases_the_lease(store: Store) -> None:
     mid = await _queued(store)
     await store.claim("w1", T0, 30, 10)

@@ -88,6 +88,9 @@ class StoreMachine(RuleBasedStateMachine):
         if won:
             expected.state = new
             expected.audits += 1
+            if new is not State.DELIVERING:
+                # Leaving DELIVERING drops the lease: no stale owner on a queued message.
+                expected.lease_owner = expected.lease_until = None
 
     @rule(owner=st.sampled_from(OWNERS), limit=st.integers(1, 3))
     def claim(self, owner: str, limit: int) -> None:

@@ -97,14 +97,16 @@ WHERE messages.id = :id;
 
 -- name: transition
 -- The conditional update behind every approval, release, withdrawal and timeout: it matches
--- no row when someone else changed the state first.
+-- no row when someone else changed the state first. Leaving DELIVERING drops the lease.
 UPDATE messages SET
     state = :new,
     updated_at = :at,
     next_attempt_at = COALESCE(:next_attempt_at, next_attempt_at),
     decided_by = COALESCE(:decided_by, decided_by),
     decided_at = CASE WHEN :decided_by IS NULL THEN decided_at ELSE :at END,
-    decision_comment = COALESCE(:decision_comment, decision_comment)
+    decision_comment = COALESCE(:decision_comment, decision_comment),
+    lease_owner = CASE WHEN :new = 'delivering' THEN lease_owner END,
+    lease_until = CASE WHEN :new = 'delivering' THEN lease_until END
 WHERE id = :id AND state = :old;
 
 -- name: mark_escalated
