@@ -40,7 +40,7 @@ def how(domain: str) -> str | None:
         ("partnr.co.jp", "it is missing one letter"),
         ("acme.co.jp", "it ends in .co.jp instead of .com"),
         ("acne.com", "one letter is different"),
-        ("vvidget.example", None),
+        ("vvidget.example", None),  # widget.example is not trusted here: see below
     ],
 )
 def test_lookalikes_are_found_and_explained(domain: str, expected: str | None) -> None:
@@ -109,3 +109,14 @@ def test_registrable_split_and_skeleton() -> None:
     assert skeleton("rnicro-soft") == skeleton("microsoft")
     assert skeleton("vvidget") == skeleton("widget")
     assert skeleton("cl0ud") == skeleton("doud")
+
+
+def test_vv_for_w_is_a_confusable_when_the_w_domain_is_trusted() -> None:
+    check = make(CheckSettings(internal_domains=("widget.example",)))
+    (finding,) = check(context(rcpt=["sato@vvidget.example"]))
+    assert finding.kind == "lookalike_domain"
+    assert finding.recipient == "sato@vvidget.example"
+    assert finding.detail["resembles"] == "widget.example"
+    assert finding.detail["way"] == "characters"
+    assert finding.message.startswith("vvidget.example looks like widget.example")
+    assert check(context(rcpt=["sato@widget.example"])) == []
