@@ -39,7 +39,7 @@ smtp_sessions = Counter(
 smtp_rejections = Counter(
     "mailguard_smtp_rejections",
     "SMTP commands refused, by reason (auth, relay, sender, size, recipients, policy, "
-    "inspection, store, busy, timeout).",
+    "inspection, store, busy, timeout, smtputf8).",
     ["reason"],
     registry=REGISTRY,
 )

@@ -6,7 +6,9 @@ Each hook returns a reply from ``smtp.replies``. The rules, in the order a clien
   anyone else is refused at MAIL (530) and RCPT (554): never an open relay;
 * an authenticated user sends only as their own address (the user name) or a configured
   alias, in the envelope sender (553 at MAIL) and in the header From (550 at end of DATA);
-* at most ``max_recipients`` recipients (452 beyond, so the client sends the rest later).
+* at most ``max_recipients`` recipients (452 beyond, so the client sends the rest later);
+* a non-ASCII address only in a transaction whose MAIL carried SMTPUTF8 (RFC 6531 section
+  3.4: 553 5.6.7 otherwise), so the relay never accepts mail it could only pass on mangled.
 """
 
 from __future__ import annotations
@@ -61,6 +63,9 @@ class RelayHandler:
         if session.authenticated and not self._owns(session.auth_data, address):
             metrics.smtp_rejections.labels("sender").inc()
             return replies.SENDER_NOT_OWNED
+        if not address.isascii() and not envelope.smtp_utf8:
+            metrics.smtp_rejections.labels("smtputf8").inc()
+            return replies.NON_ASCII_SENDER
         envelope.mail_from = address
         envelope.mail_options.extend(options)
         return replies.OK_SENDER
@@ -74,6 +79,9 @@ class RelayHandler:
         if len(envelope.rcpt_tos) >= self._config.max_recipients:
             metrics.smtp_rejections.labels("recipients").inc()
             return replies.TOO_MANY_RECIPIENTS
+        if not address.isascii() and not envelope.smtp_utf8:
+            metrics.smtp_rejections.labels("smtputf8").inc()
+            return replies.NON_ASCII_RECIPIENT
         envelope.rcpt_tos.append(address)
         envelope.rcpt_options.extend(options)
         return replies.OK_RECIPIENT
