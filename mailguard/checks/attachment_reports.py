@@ -1,31 +1,13 @@
-"""What both attachment checks need: each attachment with its ``FileReport``, computed once.
+"""How both attachment checks name files to an approver, and which ones were not decoded.
 
-Both ``unencrypted_attachment`` and ``dangerous_attachment`` look at every attachment's report;
-inspecting a 10 MB archive twice would double the cost of the largest messages. The last
-message's reports are kept (one slot, keyed by identity while we hold the message, so an id
-cannot be reused); a different message replaces them.
+The reports themselves are computed once per message by ``CheckContext.attachment_reports``.
 """
 
 from __future__ import annotations
 
 import unicodedata
 
-from mailguard.formats import FileReport, inspect_file
-from mailguard.message.model import Attachment, ParsedMessage
-
-Reports = tuple[tuple[Attachment, FileReport], ...]
-
-_last: tuple[ParsedMessage, Reports] | None = None
-
-
-def attachment_reports(message: ParsedMessage) -> Reports:
-    global _last
-    cached = _last
-    if cached is not None and cached[0] is message:
-        return cached[1]
-    reports = tuple((a, inspect_file(a.filename, a.data)) for a in message.attachments)
-    _last = (message, reports)
-    return reports
+from mailguard.message.model import Attachment
 
 
 def not_decoded(attachment: Attachment) -> bool:

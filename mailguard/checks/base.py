@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
-from mailguard.message.model import ParsedMessage
+from mailguard.formats import FileReport, inspect_file
+from mailguard.message.model import Attachment, ParsedMessage
 from mailguard.model import Envelope, Finding
 
+Reports = tuple[tuple[Attachment, FileReport], ...]
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True)
 class CheckContext:
     envelope: Envelope
     message: ParsedMessage
@@ -23,6 +27,13 @@ class CheckContext:
     without ``--rcpt``, To+Cc+Bcc)."""
     sender: str
     """The envelope sender, else the From address."""
+
+    @cached_property
+    def attachment_reports(self) -> Reports:
+        """Each attachment with its ``FileReport``, inspected once per message however many
+        checks read it (a 10 MB archive must not be read twice), and gone with the context.
+        No slots: ``cached_property`` keeps its value in the instance ``__dict__``."""
+        return tuple((a, inspect_file(a.filename, a.data)) for a in self.message.attachments)
 
 
 Check = Callable[[CheckContext], Sequence[Finding]]

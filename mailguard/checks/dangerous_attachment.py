@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mailguard.checks.attachment_reports import (
-    attachment_reports,
     file_detail,
     shown_name,
     visible,
@@ -22,7 +21,7 @@ def make(settings: object | None = None) -> Check:
 
     def check(context: CheckContext) -> Sequence[Finding]:
         findings = []
-        for attachment, report in attachment_reports(context.message):
+        for attachment, report in context.attachment_reports:
             if not report.dangerous:
                 continue
             reasons = visible("; ".join(report.dangerous[:_MAX_REASONS_SHOWN]))

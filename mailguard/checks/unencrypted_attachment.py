@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mailguard.checks.attachment_reports import (
-    attachment_reports,
     file_detail,
     not_decoded,
     shown_name,
@@ -55,7 +54,7 @@ def make(settings: object | None = None) -> Check:
     def check(context: CheckContext) -> Sequence[Finding]:
         findings = []
         unpacked = {a.path for a in context.message.attachments if a.path}
-        for attachment, report in attachment_reports(context.message):
+        for attachment, report in context.attachment_reports:
             if attachment.inline or report.encrypted:
                 continue
             if report.kind == "tnef" and (*attachment.path, attachment.filename) in unpacked:

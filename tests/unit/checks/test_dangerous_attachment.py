@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import struct
 
+import pytest
+
+from mailguard.checks import base
 from mailguard.checks.base import CheckContext
 from mailguard.checks.dangerous_attachment import make
+from mailguard.checks.unencrypted_attachment import make as make_unencrypted
+from mailguard.formats import FileReport
 from mailguard.message import parse_message
 from mailguard.model import Envelope, Finding
 from tests.filemaker import make_doc, make_docx, make_pdf, make_zip
@@ -71,3 +76,24 @@ def test_macro_enabled_office_by_content() -> None:
     )
     assert [f.attachment for f in findings] == ["a.docx", "b.doc"]
     assert "vbaProject.bin" in findings[0].message
+
+
+def test_both_attachment_checks_share_one_inspection_per_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A large archive is read once per message, whichever checks look at it."""
+    calls: list[str] = []
+    real = base.inspect_file
+
+    def counting(filename: str, data: bytes) -> FileReport:
+        calls.append(filename)
+        return real(filename, data)
+
+    monkeypatch.setattr(base, "inspect_file", counting)
+    zipped = make_zip({"run.exe": _PE})
+    message = parse_message(make_mail(attachments=[("tool.zip", zipped, "application/zip")]))
+    rcpt = ("tanaka@partner.example",)
+    ctx = CheckContext(Envelope("me@example.co.jp", rcpt), message, rcpt, "me@example.co.jp")
+
+    assert make()(ctx) and make_unencrypted()(ctx)
+    assert calls == ["tool.zip"]
