@@ -23,11 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import gimei
 
-from mailguard.checks.base import CheckContext
-from mailguard.checks.settings import CheckSettings, build_checks
-from mailguard.directory import Contact, Directory
-from mailguard.message.model import Address, Attachment, ParsedMessage
-from mailguard.model import Envelope
+from mailguard.core.model import Envelope
+from mailguard.inspection.checks.base import CheckContext
+from mailguard.inspection.checks.settings import CheckSettings, build_checks
+from mailguard.inspection.contacts import Contact, Directory
+from mailguard.inspection.message.model import Address, Attachment, ParsedMessage
 
 
 def contacts(count: int) -> list[Contact]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mailguard.smtp.data import read_data
+from mailguard.adapters.smtp.data import read_data
 
 LINE = b"The quick brown fox jumps over the lazy dog, again and again and again.\r\n"
 

@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mailguard.inspect import Inspector
-from mailguard.model import Envelope
-from mailguard.policy import load_policy
+from mailguard.core.model import Envelope
+from mailguard.inspection.inspector import Inspector
+from mailguard.inspection.policy import load_policy
 
 SENDER = "tanaka.yuki@example.co.jp"
 RCPT = "yamamoto@partner.example.com"

@@ -47,7 +47,7 @@ RCPT = "rcpt@bench.example"
 async def _sink_session(
     reader: asyncio.StreamReader, writer: asyncio.StreamWriter, count: list[int]
 ) -> None:
-    from mailguard.smtp.data import read_data
+    from mailguard.adapters.smtp.data import read_data
 
     writer.write(b"220 sink ESMTP\r\n")
     while line := await reader.readline():

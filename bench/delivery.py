@@ -23,14 +23,14 @@ from aiosmtpd.controller import Controller
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mailguard.config import Config, DeliveryConfig, UpstreamConfig
-from mailguard.delivery.service import DeliveryService
-from mailguard.delivery.smtp import SmtpTransport
-from mailguard.ids import new_message_id
-from mailguard.model import PASS_EVERYTHING, Envelope
-from mailguard.states import State
-from mailguard.store.base import AuditEvent, NewMessage
-from mailguard.store.sqlite import SqliteStore
+from mailguard.adapters.store.sqlite import SqliteStore
+from mailguard.adapters.upstream.smtp import SmtpTransport
+from mailguard.core.config import Config, DeliveryConfig, UpstreamConfig
+from mailguard.core.ids import new_message_id
+from mailguard.core.lifecycle import State
+from mailguard.core.model import PASS_EVERYTHING, Envelope
+from mailguard.workflow.delivery.service import DeliveryService
+from mailguard.workflow.ports.store import AuditEvent, NewMessage
 
 
 class Sink:

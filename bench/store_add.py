@@ -18,12 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mailguard.ids import new_message_id
-from mailguard.model import PASS_EVERYTHING, Envelope
-from mailguard.states import State
-from mailguard.store.base import AuditEvent, NewMessage, Store
-from mailguard.store.postgres import PostgresStore
-from mailguard.store.sqlite import SqliteStore
+from mailguard.adapters.store.postgres import PostgresStore
+from mailguard.adapters.store.sqlite import SqliteStore
+from mailguard.core.ids import new_message_id
+from mailguard.core.lifecycle import State
+from mailguard.core.model import PASS_EVERYTHING, Envelope
+from mailguard.workflow.ports.store import AuditEvent, NewMessage, Store
 
 
 async def run(

@@ -13,8 +13,8 @@ import pytest
 import structlog
 import trustme
 
-from mailguard.config import LogConfig
-from mailguard.logs import configure_logging
+from mailguard.core.config import LogConfig
+from mailguard.runtime.logs import configure_logging
 from tests.support.upstream import Upstream
 
 REPO = Path(__file__).resolve().parent.parent

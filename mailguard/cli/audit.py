@@ -21,11 +21,11 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from mailguard.cli.storeaccess import add_config_argument, run_with_store
-from mailguard.clock import system_clock
-from mailguard.config import Config
-from mailguard.errors import MailguardError
-from mailguard.policy.durations import parse_duration
-from mailguard.store.base import AuditEvent, Store
+from mailguard.core.clock import system_clock
+from mailguard.core.config import Config
+from mailguard.core.errors import MailguardError
+from mailguard.inspection.policy.durations import parse_duration
+from mailguard.workflow.ports.store import AuditEvent, Store
 
 FIELDS = (
     "at",

@@ -17,11 +17,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from mailguard.errors import PolicyError
-from mailguard.inspect import Inspector
-from mailguard.message.parse import parse_message
-from mailguard.model import Decision, Envelope
-from mailguard.policy import load_policy
+from mailguard.core.errors import PolicyError
+from mailguard.core.model import Decision, Envelope
+from mailguard.inspection.inspector import Inspector
+from mailguard.inspection.message.parse import parse_message
+from mailguard.inspection.policy import load_policy
 
 
 def register(subparsers: Any) -> None:

@@ -16,10 +16,10 @@ from typing import Any
 
 import asyncpg
 
-from mailguard.config_load import load_config
-from mailguard.errors import MailguardError, StoreError
-from mailguard.store import pg_migrate
-from mailguard.store.pg_errors import translated
+from mailguard.adapters.store import pg_migrate
+from mailguard.adapters.store.pg_errors import translated
+from mailguard.core.config_load import load_config
+from mailguard.core.errors import MailguardError, StoreError
 
 
 def register(subparsers: Any) -> None:

@@ -11,9 +11,9 @@ import argparse
 import sys
 from typing import Any
 
-from mailguard.errors import PolicyError
-from mailguard.policy import Policy, load_policy
-from mailguard.policy.warnings import policy_warnings
+from mailguard.core.errors import PolicyError
+from mailguard.inspection.policy import Policy, load_policy
+from mailguard.inspection.policy.warnings import policy_warnings
 
 
 def register(subparsers: Any) -> None:

@@ -14,16 +14,16 @@ import getpass
 from datetime import UTC, datetime
 from typing import Any
 
-from mailguard.approval.decisions import Actor, Verdict
-from mailguard.approval.workflow import Workflow
 from mailguard.cli.storeaccess import add_config_argument, run_with_store
-from mailguard.clock import system_clock
-from mailguard.config import Config
-from mailguard.errors import UnknownMessage
-from mailguard.message.parse import parse_message
-from mailguard.notify.headers import one_line
-from mailguard.states import State
-from mailguard.store.base import Store, StoredMessage
+from mailguard.core.clock import system_clock
+from mailguard.core.config import Config
+from mailguard.core.errors import UnknownMessage
+from mailguard.core.lifecycle import State
+from mailguard.inspection.message.parse import parse_message
+from mailguard.workflow.approval.decisions import Actor, Verdict
+from mailguard.workflow.approval.workflow import Workflow
+from mailguard.workflow.notify.headers import one_line
+from mailguard.workflow.ports.store import Store, StoredMessage
 
 
 def register(subparsers: Any) -> None:

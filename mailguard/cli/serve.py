@@ -15,13 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from mailguard import metrics_share
-from mailguard.app import Relay
-from mailguard.config import Config
-from mailguard.config_load import load_config
-from mailguard.errors import ConfigError, MailguardError
-from mailguard.logs import configure_logging
-from mailguard.workers import (
+from mailguard.core.config import Config
+from mailguard.core.config_load import load_config
+from mailguard.core.errors import ConfigError, MailguardError
+from mailguard.runtime import metrics_share
+from mailguard.runtime.logs import configure_logging
+from mailguard.runtime.relay import Relay
+from mailguard.runtime.workers import (
     Workers,
     as_worker,
     stop_when_orphaned,

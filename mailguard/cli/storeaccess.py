@@ -11,11 +11,11 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 
-from mailguard.config import Config
-from mailguard.config_load import load_config
-from mailguard.errors import MailguardError
-from mailguard.store.base import Store
-from mailguard.store.factory import open_store
+from mailguard.adapters.store.factory import open_store
+from mailguard.core.config import Config
+from mailguard.core.config_load import load_config
+from mailguard.core.errors import MailguardError
+from mailguard.workflow.ports.store import Store
 
 Work = Callable[[Config, Store], Awaitable[int]]
 

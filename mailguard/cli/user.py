@@ -11,9 +11,9 @@ import getpass
 import sys
 from typing import Any
 
-from mailguard.config_load import load_config
-from mailguard.errors import ConfigError, UserFileError
-from mailguard.smtp.users import hash_password, read_users, valid_name, write_users
+from mailguard.adapters.smtp.users import hash_password, read_users, valid_name, write_users
+from mailguard.core.config_load import load_config
+from mailguard.core.errors import ConfigError, UserFileError
 
 
 def register(subparsers: Any) -> None:

@@ -23,10 +23,10 @@ import aiohttp
 import aiosmtplib
 import pytest
 
-from mailguard.app import Relay
-from mailguard.approval.workflow import Workflow
-from mailguard.states import State
-from mailguard.store.base import StoredMessage
+from mailguard.core.lifecycle import State
+from mailguard.runtime.relay import Relay
+from mailguard.workflow.approval.workflow import Workflow
+from mailguard.workflow.ports.store import StoredMessage
 from tests.integration.relay.conftest import relay_config, wait_state, wait_until
 from tests.mailmaker import AttachmentSpec, make_mail
 from tests.support.approval import Notice, read_notice

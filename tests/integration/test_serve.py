@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mailguard.decide_pool import POOL_MIN
+from mailguard.runtime.decide_pool import POOL_MIN
 from tests.mailmaker import make_mail
 from tests.support.serve import ServeProcess
 

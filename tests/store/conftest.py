@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from mailguard.store.base import Store
-from mailguard.store.postgres import PostgresStore
-from mailguard.store.sqlite import SqliteStore
+from mailguard.adapters.store.postgres import PostgresStore
+from mailguard.adapters.store.sqlite import SqliteStore
+from mailguard.workflow.ports.store import Store
 
 StoreMaker = Callable[[], Store]
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from mailguard.ids import new_message_id
-from mailguard.model import Action, Decision, Envelope, Finding
-from mailguard.states import State
-from mailguard.store.base import AuditEvent, NewMessage
+from mailguard.core.ids import new_message_id
+from mailguard.core.lifecycle import State
+from mailguard.core.model import Action, Decision, Envelope, Finding
+from mailguard.workflow.ports.store import AuditEvent, NewMessage
 
 T0 = 1_800_000_000.0
 """A fixed 'now' for the tests (2027-01-15)."""

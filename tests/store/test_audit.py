@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from mailguard.states import State
-from mailguard.store.base import AttemptResult, AuditEvent, Store
+from mailguard.core.lifecycle import State
+from mailguard.workflow.ports.store import AttemptResult, AuditEvent, Store
 from tests.store.messages import T0, event, new_message, received
 
 

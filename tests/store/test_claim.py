@@ -6,9 +6,9 @@ import asyncio
 
 import pytest
 
-from mailguard.errors import InvalidTransition
-from mailguard.states import State
-from mailguard.store.base import AttemptResult, Store
+from mailguard.core.errors import InvalidTransition
+from mailguard.core.lifecycle import State
+from mailguard.workflow.ports.store import AttemptResult, Store
 from tests.store.conftest import StoreMaker
 from tests.store.messages import T0, event, new_message, received
 

@@ -18,11 +18,11 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from mailguard.errors import InvalidTransition
-from mailguard.states import INITIAL, TRANSITIONS, State
-from mailguard.store.base import AttemptResult, Store
-from mailguard.store.postgres import PostgresStore
-from mailguard.store.sqlite import SqliteStore
+from mailguard.adapters.store.postgres import PostgresStore
+from mailguard.adapters.store.sqlite import SqliteStore
+from mailguard.core.errors import InvalidTransition
+from mailguard.core.lifecycle import INITIAL, TRANSITIONS, State
+from mailguard.workflow.ports.store import AttemptResult, Store
 from tests import pg
 from tests.store.messages import T0, event, new_message, received
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from mailguard.store.pg_sql import QUERIES, compile_query
+from mailguard.adapters.store.pg_sql import QUERIES, compile_query
 
 
 def test_names_become_positions_reused_for_repeats_and_casts_survive() -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from mailguard.config import Config, StoreConfig
-from mailguard.errors import ConfigError, StoreUnavailable
-from mailguard.store.factory import open_store
-from mailguard.store.postgres import PostgresStore
+from mailguard.adapters.store.factory import open_store
+from mailguard.adapters.store.postgres import PostgresStore
+from mailguard.core.config import Config, StoreConfig
+from mailguard.core.errors import ConfigError, StoreUnavailable
 
 
 def test_a_dsn_in_the_config_selects_the_postgres_store() -> None:

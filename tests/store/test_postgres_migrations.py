@@ -10,7 +10,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from mailguard.store import pg_migrate
+from mailguard.adapters.store import pg_migrate
 
 pytestmark = pytest.mark.postgres
 

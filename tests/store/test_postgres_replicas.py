@@ -12,10 +12,10 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
-from mailguard.errors import StoreUnavailable
-from mailguard.states import State
-from mailguard.store.base import AttemptResult
-from mailguard.store.postgres import PostgresStore
+from mailguard.adapters.store.postgres import PostgresStore
+from mailguard.core.errors import StoreUnavailable
+from mailguard.core.lifecycle import State
+from mailguard.workflow.ports.store import AttemptResult
 from tests.pg import schema_of
 from tests.store.messages import T0 as NOW
 from tests.store.messages import event, new_message, received

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailguard.store.queries import migrations, parse_queries
+from mailguard.adapters.store.queries import migrations, parse_queries
 
 
 def test_blocks_are_split_by_name_and_docs_dropped() -> None:

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from mailguard.config import Config, StoreConfig
-from mailguard.errors import StoreUnavailable
-from mailguard.model import PASS_EVERYTHING
-from mailguard.store.factory import open_store
-from mailguard.store.queries import load_queries, migrations
-from mailguard.store.rows import message_params
-from mailguard.store.sqlite import Q, SqliteStore
+from mailguard.adapters.store.factory import open_store
+from mailguard.adapters.store.queries import load_queries, migrations
+from mailguard.adapters.store.rows import message_params
+from mailguard.adapters.store.sqlite import Q, SqliteStore
+from mailguard.core.config import Config, StoreConfig
+from mailguard.core.errors import StoreUnavailable
+from mailguard.core.model import PASS_EVERYTHING
 from tests.store.messages import new_message, received
 
 
@@ -54,7 +54,7 @@ async def test_schema_is_versioned_and_wal_with_full_sync(tmp_path: Path) -> Non
 
     conn = sqlite3.connect(path)
     try:
-        latest = migrations(load_queries("mailguard.store", "sql/sqlite.sql"))[-1][0]
+        latest = migrations(load_queries("mailguard.adapters.store", "sql/sqlite.sql"))[-1][0]
         assert conn.execute("PRAGMA user_version").fetchone()[0] == latest
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:

@@ -6,10 +6,10 @@ import asyncio
 
 import pytest
 
-from mailguard.errors import InvalidTransition
-from mailguard.model import PASS_EVERYTHING
-from mailguard.states import State
-from mailguard.store.base import Store
+from mailguard.core.errors import InvalidTransition
+from mailguard.core.lifecycle import State
+from mailguard.core.model import PASS_EVERYTHING
+from mailguard.workflow.ports.store import Store
 from tests.store.conftest import StoreMaker
 from tests.store.messages import T0, event, new_message, received
 

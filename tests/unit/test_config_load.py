@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from mailguard.config import Config
-from mailguard.config_load import load_config
-from mailguard.errors import ConfigError
+from mailguard.core.config import Config
+from mailguard.core.config_load import load_config
+from mailguard.core.errors import ConfigError
 
 
 def write(tmp_path: Path, text: str) -> str:

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from mailguard.directory import HEADER, Directory, load_directory
-from mailguard.errors import DirectoryError
+from mailguard.core.errors import DirectoryError
+from mailguard.inspection.contacts import HEADER, Directory, load_directory
 from tests.unit.names.people import japanese_people
 
 HEAD = ",".join(HEADER)

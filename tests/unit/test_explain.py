@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from mailguard.checks import (
+from mailguard.core.model import Finding
+from mailguard.inspection.checks import (
     bulk_visible_recipients,
     dangerous_attachment,
     external_recipient,
@@ -19,12 +20,11 @@ from mailguard.checks import (
     surname_ambiguity,
     unencrypted_attachment,
 )
-from mailguard.checks.base import CheckContext
-from mailguard.checks.settings import CheckSettings
-from mailguard.explain import explain
-from mailguard.message.model import Attachment
-from mailguard.model import Finding
-from mailguard.notify.render import environment
+from mailguard.inspection.checks.base import CheckContext
+from mailguard.inspection.checks.settings import CheckSettings
+from mailguard.inspection.explain import explain
+from mailguard.inspection.message.model import Attachment
+from mailguard.workflow.notify.render import environment
 from tests.unit.checks.build import attachment, context, directory
 
 ROWS = [
@@ -218,5 +218,9 @@ def test_html_in_facts_stays_text_and_the_templates_escape_it() -> None:
         text
         == "宛先 a@x.example はディレクトリでは <b>A</b> ですが、本文の宛名は {named}<i> です。"
     )
-    html = environment("notify/templates").from_string("{{ explain(f, 'ja') }}").render(f=finding)
+    html = (
+        environment("workflow/notify/templates")
+        .from_string("{{ explain(f, 'ja') }}")
+        .render(f=finding)
+    )
     assert "<b>" not in html and "&lt;b&gt;A&lt;/b&gt;" in html and "{named}&lt;i&gt;" in html

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from mailguard.checks.base import CheckContext
-from mailguard.inspect import Inspector
-from mailguard.model import Action, Envelope, Finding
-from mailguard.policy import load_policy
-from mailguard.policy.evaluate import INSPECTION_ERROR
+from mailguard.core.model import Action, Envelope, Finding
+from mailguard.inspection.checks.base import CheckContext
+from mailguard.inspection.inspector import Inspector
+from mailguard.inspection.policy import load_policy
+from mailguard.inspection.policy.evaluate import INSPECTION_ERROR
 from tests.mailmaker import make_mail
 
 SENDER = "soumu-lead@example.co.jp"

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from mailguard.decide import PassEverything
-from mailguard.errors import PolicyError
-from mailguard.live_policy import LivePolicy, LoadedPolicy
-from mailguard.model import PASS_EVERYTHING, Decision, Envelope
+from mailguard.core.errors import PolicyError
+from mailguard.core.model import PASS_EVERYTHING, Decision, Envelope
+from mailguard.inspection.decider import PassEverything
+from mailguard.runtime.live_policy import LivePolicy, LoadedPolicy
 
 
 class Named:

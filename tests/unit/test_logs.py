@@ -11,8 +11,8 @@ from collections.abc import Callable
 import pytest
 import structlog
 
-from mailguard.config import LogConfig
-from mailguard.logs import configure_logging, mask_address_text
+from mailguard.core.config import LogConfig
+from mailguard.runtime.logs import configure_logging, mask_address_text
 
 
 def test_local_parts_are_masked_domains_kept() -> None:

@@ -13,7 +13,7 @@ import typing
 from pathlib import Path
 
 from mailguard.cli import build_parser
-from mailguard.config import Config
+from mailguard.core.config import Config
 
 
 def section(repo_root: Path, title: str) -> str:

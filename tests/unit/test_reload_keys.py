@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from mailguard.app import changes_needing_restart
-from mailguard.config import Config, ListenerConfig, LogConfig, NotifyConfig, SmtpConfig
+from mailguard.core.config import Config, ListenerConfig, LogConfig, NotifyConfig, SmtpConfig
+from mailguard.runtime.relay import changes_needing_restart
 
 
 def test_live_keys_apply_and_are_not_named() -> None:

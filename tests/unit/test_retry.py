@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mailguard.config import DeliveryConfig
-from mailguard.retry import RetryDecision, next_retry, retry_interval
+from mailguard.core.config import DeliveryConfig
+from mailguard.core.retry import RetryDecision, next_retry, retry_interval
 
 DEFAULTS = DeliveryConfig()
 T0 = 1_800_000_000.0

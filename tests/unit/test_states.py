@@ -1,6 +1,6 @@
 """The state table keeps the durability rules of DESIGN.md section 3."""
 
-from mailguard.states import INITIAL, TERMINAL, TRANSITIONS, State, allowed
+from mailguard.core.lifecycle import INITIAL, TERMINAL, TRANSITIONS, State, allowed
 
 
 def test_every_state_has_a_row() -> None:

@@ -10,14 +10,14 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from mailguard.approval.workflow import Workflow
-from mailguard.config import Config, NotifyConfig, WebConfig
-from mailguard.ids import new_message_id
-from mailguard.model import Action, Decision, Envelope, Finding
-from mailguard.states import State
-from mailguard.store.base import AuditEvent, NewMessage, StoredMessage
-from mailguard.store.sqlite import SqliteStore
-from mailguard.web import approval, sender
+from mailguard.adapters.store.sqlite import SqliteStore
+from mailguard.adapters.web import approval, sender
+from mailguard.core.config import Config, NotifyConfig, WebConfig
+from mailguard.core.ids import new_message_id
+from mailguard.core.lifecycle import State
+from mailguard.core.model import Action, Decision, Envelope, Finding
+from mailguard.workflow.approval.workflow import Workflow
+from mailguard.workflow.ports.store import AuditEvent, NewMessage, StoredMessage
 from tests.mailmaker import make_mail
 from tests.support.approval import Notice, read_notice
 from tests.support.clock import FakeClock

@@ -10,10 +10,10 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from mailguard.approval.workflow import Workflow
-from mailguard.states import State
-from mailguard.web import admin
-from mailguard.web.admin import PAGE_SIZE
+from mailguard.adapters.web import admin
+from mailguard.adapters.web.admin import PAGE_SIZE
+from mailguard.core.lifecycle import State
+from mailguard.workflow.approval.workflow import Workflow
 from tests.integration.approval.conftest import Flow
 
 Client = TestClient[web.Request, web.Application]

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from mailguard.adapters.store.sqlite import SqliteStore
 from mailguard.cli import main
 from mailguard.cli.audit import FIELDS, parse_since
-from mailguard.errors import MailguardError
-from mailguard.ids import new_message_id
-from mailguard.model import Envelope
-from mailguard.states import State
-from mailguard.store.base import AuditEvent, NewMessage, StoredMessage
-from mailguard.store.sqlite import SqliteStore
+from mailguard.core.errors import MailguardError
+from mailguard.core.ids import new_message_id
+from mailguard.core.lifecycle import State
+from mailguard.core.model import Envelope
+from mailguard.workflow.ports.store import AuditEvent, NewMessage, StoredMessage
 from tests.integration.approval.conftest import SENDER, hold
 from tests.mailmaker import make_mail
 

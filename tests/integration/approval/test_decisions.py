@@ -6,10 +6,10 @@ import asyncio
 
 import pytest
 
-from mailguard import metrics
-from mailguard.approval.decisions import Actor, Result
-from mailguard.errors import DecisionRefused, UnknownMessage
-from mailguard.states import State
+from mailguard.core.errors import DecisionRefused, UnknownMessage
+from mailguard.core.lifecycle import State
+from mailguard.workflow import metrics
+from mailguard.workflow.approval.decisions import Actor, Result
 from tests.integration.approval.conftest import (
     ADMIN,
     APPROVER,

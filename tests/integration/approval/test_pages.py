@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from mailguard import metrics
-from mailguard.states import State
+from mailguard.core.lifecycle import State
+from mailguard.workflow import metrics
 from tests.integration.approval.conftest import APPROVER, SECOND, SENDER, Flow
 from tests.support.approval import Notice
 

@@ -6,9 +6,9 @@ import asyncio
 
 import pytest
 
-from mailguard.errors import StoreUnavailable
-from mailguard.states import State
-from mailguard.store.base import AuditEvent
+from mailguard.core.errors import StoreUnavailable
+from mailguard.core.lifecycle import State
+from mailguard.workflow.ports.store import AuditEvent
 from tests.integration.approval.conftest import APPROVER, SENDER, Flow, hold
 from tests.store.messages import new_message
 

@@ -11,15 +11,15 @@ from typing import Any
 
 import pytest
 
-from mailguard.config import Config, DeliveryConfig, SmtpConfig, UpstreamConfig
-from mailguard.delivery.service import DeliveryService
-from mailguard.delivery.smtp import SmtpTransport
-from mailguard.delivery.transport import Transport
-from mailguard.model import PASS_EVERYTHING
-from mailguard.states import State
-from mailguard.store.base import Store, StoredMessage
-from mailguard.store.postgres import PostgresStore
-from mailguard.store.sqlite import SqliteStore
+from mailguard.adapters.store.postgres import PostgresStore
+from mailguard.adapters.store.sqlite import SqliteStore
+from mailguard.adapters.upstream.smtp import SmtpTransport
+from mailguard.core.config import Config, DeliveryConfig, SmtpConfig, UpstreamConfig
+from mailguard.core.lifecycle import State
+from mailguard.core.model import PASS_EVERYTHING
+from mailguard.workflow.delivery.service import DeliveryService
+from mailguard.workflow.ports.store import Store, StoredMessage
+from mailguard.workflow.ports.transport import Transport
 from tests.store.messages import new_message, received
 from tests.support.clock import FakeClock
 from tests.support.upstream import Upstream

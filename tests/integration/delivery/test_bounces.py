@@ -6,8 +6,8 @@ from collections.abc import Callable
 from email import message_from_bytes
 from email.message import Message
 
-from mailguard.states import State
-from mailguard.store.sqlite import SqliteStore
+from mailguard.adapters.store.sqlite import SqliteStore
+from mailguard.core.lifecycle import State
 from tests.integration.delivery.conftest import (
     SENDER,
     T0,

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import trustme
 
-from mailguard import metrics
-from mailguard.config import Config, DeliveryConfig
-from mailguard.delivery.transport import RecipientResult, Transport
-from mailguard.states import State
-from mailguard.store.sqlite import SqliteStore
+from mailguard.adapters.store.sqlite import SqliteStore
+from mailguard.core.config import Config, DeliveryConfig
+from mailguard.core.lifecycle import State
+from mailguard.workflow import metrics
+from mailguard.workflow.ports.transport import RecipientResult, Transport
 from tests.integration.delivery.conftest import (
     SENDER,
     T0,

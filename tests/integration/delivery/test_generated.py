@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from mailguard.delivery.generated import enqueue_generated
-from mailguard.model import PASS_EVERYTHING
-from mailguard.states import State
-from mailguard.store.sqlite import SqliteStore
+from mailguard.adapters.store.sqlite import SqliteStore
+from mailguard.core.lifecycle import State
+from mailguard.core.model import PASS_EVERYTHING
+from mailguard.workflow.delivery.generated import enqueue_generated
 from tests.support.clock import FakeClock
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import mailbox
 from pathlib import Path
 
-from mailguard.config import Config, UpstreamConfig
-from mailguard.delivery.factory import open_transport
-from mailguard.delivery.maildir import MaildirTransport
-from mailguard.states import State
-from mailguard.store.sqlite import SqliteStore
+from mailguard.adapters.store.sqlite import SqliteStore
+from mailguard.adapters.upstream.factory import open_transport
+from mailguard.adapters.upstream.maildir import MaildirTransport
+from mailguard.core.config import Config, UpstreamConfig
+from mailguard.core.lifecycle import State
 from tests.integration.delivery.conftest import (
     SENDER,
     RunService,

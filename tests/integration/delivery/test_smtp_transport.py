@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from mailguard.config import UpstreamConfig
-from mailguard.delivery.smtp import SmtpTransport
-from mailguard.errors import DeliveryError
+from mailguard.adapters.upstream.smtp import SmtpTransport
+from mailguard.core.config import UpstreamConfig
+from mailguard.core.errors import DeliveryError
 from tests.support.upstream import Upstream
 
 # The AUTH upstream runs without TLS to keep the test small; aiosmtpd rightly warns about that.

@@ -16,8 +16,7 @@ from pathlib import Path
 import aiosmtplib
 import pytest
 
-from mailguard.app import Relay
-from mailguard.config import (
+from mailguard.core.config import (
     Config,
     DeliveryConfig,
     ListenerConfig,
@@ -26,6 +25,7 @@ from mailguard.config import (
     UpstreamConfig,
     WebConfig,
 )
+from mailguard.runtime.relay import Relay
 from tests.support.upstream import Upstream
 
 SENDER = "yamada.taro@example.co.jp"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from mailguard.metrics import REGISTRY
+from mailguard.workflow.metrics import REGISTRY
 
 _SUFFIXES = {
     "counter": ("_total",),

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from mailguard.config_load import load_config
+from mailguard.core.config_load import load_config
 from tests.integration.ops.exposition import exported_sample_names
 
 DEFAULT_SERVICES = {"mailguard", "mailpit", "prometheus", "grafana"}

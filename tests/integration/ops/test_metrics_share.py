@@ -11,7 +11,8 @@ from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Counter, generate_latest
 
-from mailguard import metrics, metrics_share
+from mailguard.runtime import metrics_share
+from mailguard.workflow import metrics
 from tests.integration.ops.exposition import value
 from tests.mailmaker import make_mail
 from tests.support.serve import ServeProcess

@@ -16,12 +16,13 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client.parser import text_string_to_metric_families
 
-from mailguard import __version__, metrics
-from mailguard.config import Config
-from mailguard.states import State
-from mailguard.store.base import Store
-from mailguard.store.sqlite import SqliteStore
-from mailguard.web import ops
+from mailguard import __version__
+from mailguard.adapters.store.sqlite import SqliteStore
+from mailguard.adapters.web import ops
+from mailguard.core.config import Config
+from mailguard.core.lifecycle import State
+from mailguard.workflow import metrics
+from mailguard.workflow.ports.store import Store
 from tests.integration.ops.exposition import value
 from tests.store.messages import new_message, received
 from tests.support.clock import FakeClock

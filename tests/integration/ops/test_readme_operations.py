@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from mailguard.metrics import REGISTRY
+from mailguard.workflow.metrics import REGISTRY
 
 _EXPOSED_NAME = {"counter": "{}_total", "info": "{}_info"}
 

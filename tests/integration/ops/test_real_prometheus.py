@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from mailguard.app import Relay
+from mailguard.runtime.relay import Relay
 from tests.integration.ops.conftest import send
 from tests.integration.ops.prometheus_server import Prometheus, running_prometheus
 

@@ -19,9 +19,9 @@ from collections.abc import Awaitable, Callable
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
-from mailguard.app import Relay
-from mailguard.metrics import REGISTRY
-from mailguard.states import State
+from mailguard.core.lifecycle import State
+from mailguard.runtime.relay import Relay
+from mailguard.workflow.metrics import REGISTRY
 from tests.integration.ops.conftest import send, web_url
 from tests.integration.ops.exposition import value
 from tests.support.upstream import Upstream

@@ -17,8 +17,8 @@ import aiosmtplib
 import pytest
 import trustme
 
-from mailguard.app import Relay
-from mailguard.config import (
+from mailguard.adapters.smtp.users import hash_password, write_users
+from mailguard.core.config import (
     Config,
     DeliveryConfig,
     ListenerConfig,
@@ -28,12 +28,12 @@ from mailguard.config import (
     UpstreamConfig,
     WebConfig,
 )
-from mailguard.decide import Decider
-from mailguard.live_policy import LoadedPolicy, PolicyLoader
-from mailguard.model import PASS_EVERYTHING, Decision, Envelope
-from mailguard.smtp.users import hash_password, write_users
-from mailguard.states import State
-from mailguard.store.base import StoredMessage
+from mailguard.core.lifecycle import State
+from mailguard.core.model import PASS_EVERYTHING, Decision, Envelope
+from mailguard.inspection.decider import Decider
+from mailguard.runtime.live_policy import LoadedPolicy, PolicyLoader
+from mailguard.runtime.relay import Relay
+from mailguard.workflow.ports.store import StoredMessage
 from tests.support.clock import FakeClock
 from tests.support.upstream import Upstream
 

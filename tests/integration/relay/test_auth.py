@@ -8,7 +8,7 @@ import ssl
 import aiosmtplib
 import pytest
 
-from mailguard.config import ListenerConfig
+from mailguard.core.config import ListenerConfig
 from tests.integration.relay.conftest import PASSWORD, USER, StartRelay, client
 from tests.mailmaker import make_mail
 from tests.support.upstream import Upstream

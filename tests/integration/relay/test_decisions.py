@@ -11,10 +11,10 @@ from collections.abc import Callable
 import aiosmtplib
 import pytest
 
-from mailguard.model import Action, Decision, Envelope, Finding
-from mailguard.states import State
-from mailguard.store import sqlite as sqlite_store
-from mailguard.store.base import NewMessage
+from mailguard.adapters.store import sqlite as sqlite_store
+from mailguard.core.lifecycle import State
+from mailguard.core.model import Action, Decision, Envelope, Finding
+from mailguard.workflow.ports.store import NewMessage
 from tests.integration.relay.conftest import StartRelay, client, queued_id
 from tests.mailmaker import make_mail
 from tests.support.clock import FakeClock

@@ -6,7 +6,7 @@ from __future__ import annotations
 from email import message_from_bytes
 from pathlib import Path
 
-from mailguard.states import State
+from mailguard.core.lifecycle import State
 from tests.integration.relay.conftest import (
     StartRelay,
     client,

@@ -11,9 +11,9 @@ from collections.abc import Callable
 import pytest
 from aiosmtplib import SMTPResponse
 
-from mailguard.app import Relay
-from mailguard.metrics import REGISTRY
-from mailguard.smtp import replies
+from mailguard.runtime.relay import Relay
+from mailguard.workflow import replies
+from mailguard.workflow.metrics import REGISTRY
 from tests.integration.relay.conftest import StartRelay, client
 from tests.support.upstream import Upstream
 

@@ -7,9 +7,9 @@ import asyncio
 import aiosmtplib
 import pytest
 
-from mailguard.app import Relay
-from mailguard.config_load import load_config
-from mailguard.model import PASS_EVERYTHING
+from mailguard.core.config_load import load_config
+from mailguard.core.model import PASS_EVERYTHING
+from mailguard.runtime.relay import Relay
 from tests.integration.relay.conftest import (
     FixedDecider,
     StartRelay,

@@ -8,7 +8,7 @@ import asyncio
 import aiosmtplib
 import pytest
 
-from mailguard.smtp import replies
+from mailguard.workflow import replies
 from tests.integration.relay.conftest import PASSWORD, USER, StartRelay, client
 from tests.mailmaker import make_mail
 from tests.support.upstream import Upstream

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from mailguard.config_load import load_config
+from mailguard.core.config_load import load_config
 
 REPLICAS = ("mailguard-1", "mailguard-2")
 

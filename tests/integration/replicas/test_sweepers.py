@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from mailguard.approval.workflow import Workflow
-from mailguard.model import Action, Decision
-from mailguard.states import State
-from mailguard.store.postgres import PostgresStore
+from mailguard.adapters.store.postgres import PostgresStore
+from mailguard.core.lifecycle import State
+from mailguard.core.model import Action, Decision
+from mailguard.workflow.approval.workflow import Workflow
 from tests.integration.approval.conftest import ADMIN, SENDER, Flow, config, hold
 from tests.support.clock import FakeClock
 

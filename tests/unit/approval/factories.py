@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from mailguard.message.model import Address, Attachment, ParsedMessage
-from mailguard.model import Action, Decision, Envelope, Finding
-from mailguard.states import State
-from mailguard.store.base import StoredMessage
+from mailguard.core.lifecycle import State
+from mailguard.core.model import Action, Decision, Envelope, Finding
+from mailguard.inspection.message.model import Address, Attachment, ParsedMessage
+from mailguard.workflow.ports.store import StoredMessage
 
 NOW = 1_800_000_000.0
 SENDER = "tanaka@example.co.jp"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mailguard.approval.keyfile import load_secret_key
-from mailguard.config import Config, WebConfig
-from mailguard.errors import ConfigError
+from mailguard.core.config import Config, WebConfig
+from mailguard.core.errors import ConfigError
+from mailguard.workflow.approval.keyfile import load_secret_key
 
 
 def test_a_generated_key_is_persisted_privately_and_reused(tmp_path: Path) -> None:

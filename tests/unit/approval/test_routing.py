@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from mailguard.approval.routing import People
-from mailguard.model import Envelope
-from mailguard.policy.addresses import Aliases
+from mailguard.core.model import Envelope
+from mailguard.inspection.policy.addresses import Aliases
+from mailguard.workflow.approval.routing import People
 
 ENVELOPE = Envelope(
     mail_from="Tanaka@Example.co.jp", rcpt_tos=("x@partner.example",), auth_user="tanaka"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from mailguard.approval.summary import excerpt, highlight, summarize
+from mailguard.workflow.approval.summary import excerpt, highlight, summarize
 from tests.unit.approval.factories import RECIPIENT, parsed, stored
 
 

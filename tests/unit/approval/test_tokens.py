@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mailguard.approval.tokens import TokenSigner
-from mailguard.errors import TokenExpired, TokenForged, TokenWrongMessage, TokenWrongRole
+from mailguard.core.errors import TokenExpired, TokenForged, TokenWrongMessage, TokenWrongRole
+from mailguard.workflow.approval.tokens import TokenSigner
 
 KEY = b"k" * 32
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from mailguard.checks.base import CheckContext
-from mailguard.directory import HEADER, Directory, load_directory
-from mailguard.message.model import Address, Attachment, ParsedMessage
-from mailguard.model import Envelope
+from mailguard.core.model import Envelope
+from mailguard.inspection.checks.base import CheckContext
+from mailguard.inspection.contacts import HEADER, Directory, load_directory
+from mailguard.inspection.message.model import Address, Attachment, ParsedMessage
 
 Recipient = str | tuple[str, str]
 """``"a@b.example"`` or ``("a@b.example", "Display Name")``."""

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from mailguard.checks.bulk_visible_recipients import make
-from mailguard.checks.settings import CheckSettings
+from mailguard.inspection.checks.bulk_visible_recipients import make
+from mailguard.inspection.checks.settings import CheckSettings
 from tests.unit.checks.build import context
 
 SETTINGS = CheckSettings(internal_domains=("example.co.jp",))

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from mailguard.checks.base import CheckContext
-from mailguard.checks.settings import CheckSettings, build_checks
-from mailguard.message.parse import parse_message
-from mailguard.model import Envelope
+from mailguard.core.model import Envelope
+from mailguard.inspection.checks.base import CheckContext
+from mailguard.inspection.checks.settings import CheckSettings, build_checks
+from mailguard.inspection.message.parse import parse_message
 from tests.mailmaker import make_mail
 from tests.unit.checks.build import directory
 

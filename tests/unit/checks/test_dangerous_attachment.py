@@ -6,13 +6,13 @@ import struct
 
 import pytest
 
-from mailguard.checks import base
-from mailguard.checks.base import CheckContext
-from mailguard.checks.dangerous_attachment import make
-from mailguard.checks.unencrypted_attachment import make as make_unencrypted
-from mailguard.formats import FileReport
-from mailguard.message import parse_message
-from mailguard.model import Envelope, Finding
+from mailguard.core.model import Envelope, Finding
+from mailguard.inspection.checks import base
+from mailguard.inspection.checks.base import CheckContext
+from mailguard.inspection.checks.dangerous_attachment import make
+from mailguard.inspection.checks.unencrypted_attachment import make as make_unencrypted
+from mailguard.inspection.formats import FileReport
+from mailguard.inspection.message import parse_message
 from tests.filemaker import make_doc, make_docx, make_pdf, make_zip
 from tests.mailmaker import AttachmentSpec, make_mail
 

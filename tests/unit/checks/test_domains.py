@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from mailguard.checks.domains import DomainSet, check_pattern, is_internal, normalize_domain
+from mailguard.inspection.checks.domains import (
+    DomainSet,
+    check_pattern,
+    is_internal,
+    normalize_domain,
+)
 
 PATTERNS = ("example.co.jp", "*.example.co.jp", "*.group.example")
 

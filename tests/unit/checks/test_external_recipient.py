@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from mailguard.checks.external_recipient import make
-from mailguard.checks.settings import CheckSettings
+from mailguard.inspection.checks.external_recipient import make
+from mailguard.inspection.checks.settings import CheckSettings
 from tests.unit.checks.build import context
 
 CHECK = make(CheckSettings(internal_domains=("example.co.jp", "*.example.co.jp")))

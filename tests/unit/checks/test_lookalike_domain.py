@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from mailguard.checks.lookalike_domain import make, skeleton, split_registrable
-from mailguard.checks.settings import CheckSettings
+from mailguard.inspection.checks.lookalike_domain import make, skeleton, split_registrable
+from mailguard.inspection.checks.settings import CheckSettings
 from tests.unit.checks.build import context, directory
 
 SETTINGS = CheckSettings(

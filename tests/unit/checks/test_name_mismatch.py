@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from mailguard.checks.base import Check
-from mailguard.checks.name_mismatch import make
-from mailguard.checks.settings import CheckSettings
-from mailguard.directory import Directory
-from mailguard.model import Finding
+from mailguard.core.model import Finding
+from mailguard.inspection.checks.base import Check
+from mailguard.inspection.checks.name_mismatch import make
+from mailguard.inspection.checks.settings import CheckSettings
+from mailguard.inspection.contacts import Directory
 from tests.unit.checks.build import attachment, context, directory
 from tests.unit.names.people import japanese_people
 

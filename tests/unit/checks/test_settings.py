@@ -5,9 +5,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailguard.checks.settings import CheckSettings, build_checks
-from mailguard.directory import Contact, Directory
-from mailguard.model import FindingKind
+from mailguard.core.model import FindingKind
+from mailguard.inspection.checks.settings import CheckSettings, build_checks
+from mailguard.inspection.contacts import Contact, Directory
 from tests.unit.checks.build import attachment, context, directory
 
 

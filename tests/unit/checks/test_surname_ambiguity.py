@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from mailguard.checks.base import Check
-from mailguard.checks.settings import CheckSettings
-from mailguard.checks.surname_ambiguity import make
+from mailguard.inspection.checks.base import Check
+from mailguard.inspection.checks.settings import CheckSettings
+from mailguard.inspection.checks.surname_ambiguity import make
 from tests.unit.checks.build import context, directory
 
 ROWS = [

@@ -3,10 +3,10 @@ do not count."""
 
 from __future__ import annotations
 
-from mailguard.checks.base import CheckContext
-from mailguard.checks.unencrypted_attachment import make
-from mailguard.message import Limits, parse_message
-from mailguard.model import Envelope, Finding
+from mailguard.core.model import Envelope, Finding
+from mailguard.inspection.checks.base import CheckContext
+from mailguard.inspection.checks.unencrypted_attachment import make
+from mailguard.inspection.message import Limits, parse_message
 from tests.filemaker import make_encrypted_docx, make_pdf, make_xls, make_zip
 from tests.mailmaker import AttachmentSpec, make_mail
 from tests.unit.message.tnef_builder import make_tnef

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from mailguard.smtp.users import Users
+from mailguard.adapters.smtp.users import Users
 
 
 def mailguard(repo_root, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

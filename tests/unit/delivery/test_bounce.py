@@ -7,8 +7,8 @@ from email.message import Message
 
 import pytest
 
-from mailguard.delivery.bounce import bounce_to, build_bounce, dsn_status, original_headers
-from mailguard.delivery.transport import RecipientResult
+from mailguard.workflow.delivery.bounce import bounce_to, build_bounce, dsn_status, original_headers
+from mailguard.workflow.ports.transport import RecipientResult
 
 T0 = 1_800_000_000.0
 ORIGINAL = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mailguard.delivery.maildir import envelope_headers
+from mailguard.adapters.upstream.maildir import envelope_headers
 
 
 def test_envelope_is_recorded_one_header_per_recipient() -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from mailguard.config import DeliveryConfig
-from mailguard.delivery.outcome import NO_RESULT, Outcome, plan
-from mailguard.delivery.transport import RecipientResult
-from mailguard.states import State
+from mailguard.core.config import DeliveryConfig
+from mailguard.core.lifecycle import State
+from mailguard.workflow.delivery.outcome import NO_RESULT, Outcome, plan
+from mailguard.workflow.ports.transport import RecipientResult
 
 T0 = 1_800_000_000.0
 OK = RecipientResult(250, "2.0.0 OK")

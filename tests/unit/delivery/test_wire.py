@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mailguard.delivery.wire import crlf_lines, data_payload
+from mailguard.adapters.upstream.wire import crlf_lines, data_payload
 
 
 def test_crlf_mail_is_returned_as_it_is() -> None:

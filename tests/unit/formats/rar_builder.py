@@ -6,7 +6,7 @@ from __future__ import annotations
 import struct
 import zlib
 
-from mailguard.formats.rar import RAR4, RAR5
+from mailguard.inspection.formats.rar import RAR4, RAR5
 
 
 def _vint(n: int) -> bytes:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from mailguard.formats import inspect_file
+from mailguard.inspection.formats import inspect_file
 from tests.cfbwriter import make_cfb
 from tests.filemaker import (
     make_doc,

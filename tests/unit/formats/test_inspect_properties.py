@@ -8,7 +8,7 @@ import tarfile
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailguard.formats import inspect_file
+from mailguard.inspection.formats import inspect_file
 from tests.cfbwriter import make_cfb
 from tests.filemaker import make_doc, make_docx, make_pdf, make_zip
 from tests.unit.formats.rar_builder import rar4, rar5

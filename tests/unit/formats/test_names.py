@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailguard.formats.names import extension_chain, name_reasons
+from mailguard.inspection.formats.names import extension_chain, name_reasons
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mailguard.formats import inspect_file
+from mailguard.inspection.formats import inspect_file
 from tests.unit.formats.rar_builder import rar4, rar5
 
 

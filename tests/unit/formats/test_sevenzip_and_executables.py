@@ -7,8 +7,8 @@ import struct
 
 import pytest
 
-from mailguard.formats import inspect_file
-from mailguard.formats.sniff import LNK_MAGIC
+from mailguard.inspection.formats import inspect_file
+from mailguard.inspection.formats.sniff import LNK_MAGIC
 
 _AES_CODER = b"\x24\x06\xf1\x07\x01\x02\x00\x00"  # flags(id 4 bytes + props), id, 2 prop bytes
 _COPY_CODER = b"\x01\x00"

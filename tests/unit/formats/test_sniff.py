@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mailguard.formats import sniff_type
-from mailguard.formats.sniff import LNK_MAGIC, kind_of
+from mailguard.inspection.formats import sniff_type
+from mailguard.inspection.formats.sniff import LNK_MAGIC, kind_of
 from tests.cfbwriter import make_cfb
 from tests.filemaker import make_pdf, make_zip
 

@@ -8,8 +8,8 @@ import io
 import lzma
 import tarfile
 
-from mailguard.formats import inspect_file
-from mailguard.formats.tar import unpack_prefix
+from mailguard.inspection.formats import inspect_file
+from mailguard.inspection.formats.tar import unpack_prefix
 
 
 def _tar(files: dict[str, bytes], compress: bool) -> bytes:

@@ -6,8 +6,8 @@ import io
 import struct
 import zipfile
 
-from mailguard.formats import inspect_file
-from mailguard.formats.ziparchive import MAX_ENTRIES, list_zip
+from mailguard.inspection.formats import inspect_file
+from mailguard.inspection.formats.ziparchive import MAX_ENTRIES, list_zip
 from tests.filemaker import make_pdf, make_zip
 
 

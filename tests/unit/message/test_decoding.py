@@ -6,11 +6,11 @@ import base64
 
 import pytest
 
-from mailguard.message import normalize_address, normalize_domain
-from mailguard.message.addresses import parse_address_header
-from mailguard.message.charsets import decode_bytes
-from mailguard.message.headers import decode_header_text
-from mailguard.message.html_text import html_to_text
+from mailguard.inspection.message import normalize_address, normalize_domain
+from mailguard.inspection.message.addresses import parse_address_header
+from mailguard.inspection.message.charsets import decode_bytes
+from mailguard.inspection.message.headers import decode_header_text
+from mailguard.inspection.message.html_text import html_to_text
 
 
 @pytest.mark.parametrize(

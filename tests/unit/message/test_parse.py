@@ -6,7 +6,7 @@ import base64
 import io
 import zipfile
 
-from mailguard.message import Limits, parse_message
+from mailguard.inspection.message import Limits, parse_message
 from tests.mailmaker import make_mail
 from tests.unit.message.tnef_builder import make_tnef
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mailguard.message import parse_message
+from mailguard.inspection.message import parse_message
 from tests.mailmaker import make_mail
 from tests.unit.message.tnef_builder import make_tnef
 

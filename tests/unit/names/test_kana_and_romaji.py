@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from mailguard.names.kana import katakana_to_romaji, to_katakana
-from mailguard.names.romaji import romaji_key
+from mailguard.inspection.names.kana import katakana_to_romaji, to_katakana
+from mailguard.inspection.names.romaji import romaji_key
 from tests.unit.names.people import japanese_people
 
 

@@ -4,7 +4,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mailguard.names.normalize import display_name, fold_name, name_tokens, normalize_name
+from mailguard.inspection.names.normalize import (
+    display_name,
+    fold_name,
+    name_tokens,
+    normalize_name,
+)
 from tests.unit.names.people import japanese_people
 
 

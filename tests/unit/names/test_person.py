@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailguard.names.person import Fit, NamedPerson, PersonName
+from mailguard.inspection.names.person import Fit, NamedPerson, PersonName
 from tests.unit.names.people import japanese_people
 
 ICHIRO = PersonName.build("鈴木", "一郎", "スズキ", "イチロウ")

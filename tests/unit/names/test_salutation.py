@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mailguard.names.salutation import find_salutation
+from mailguard.inspection.names.salutation import find_salutation
 
 
 def named(text: str) -> list[str] | None:

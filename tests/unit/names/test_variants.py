@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from mailguard.names.variants import VARIANT_GROUPS, VARIANT_TABLE, fold_variants
+from mailguard.inspection.names.variants import VARIANT_GROUPS, VARIANT_TABLE, fold_variants
 
 
 def test_the_table_is_a_real_table_not_a_handful() -> None:

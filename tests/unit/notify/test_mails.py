@@ -9,10 +9,10 @@ from email.policy import default
 
 import pytest
 
-from mailguard.approval.summary import summarize
-from mailguard.notify.compose import compose
-from mailguard.notify.headers import is_plain_address, one_line
-from mailguard.notify.mails import MailRenderer
+from mailguard.workflow.approval.summary import summarize
+from mailguard.workflow.notify.compose import compose
+from mailguard.workflow.notify.headers import is_plain_address, one_line
+from mailguard.workflow.notify.mails import MailRenderer
 from tests.unit.approval.factories import NOW, parsed, stored
 
 EVIL_SUBJECT = "<script>alert(1)</script> offer\r\nBcc: evil@attacker.example\r\n\r\nbody"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mailguard.policy import Policy, load_policy
+from mailguard.inspection.policy import Policy, load_policy
 
 PolicyFile = Callable[[str], Path]
 

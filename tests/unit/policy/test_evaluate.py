@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mailguard.model import Action, Finding
-from mailguard.policy import evaluate
+from mailguard.core.model import Action, Finding
+from mailguard.inspection.policy import evaluate
 
 RULES = """\
 approvers:

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mailguard.errors import PolicyError
-from mailguard.policy import load_policy
+from mailguard.core.errors import PolicyError
+from mailguard.inspection.policy import load_policy
 from tests.conftest import REPO
 
 from .conftest import BASE, PolicyFile

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mailguard.model import Action, FindingKind
-from mailguard.policy import conditions, document, rules
+from mailguard.core.model import Action, FindingKind
+from mailguard.inspection.policy import conditions, document, rules
 
 
 def quoted(repo_root: Path) -> set[str]:

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mailguard.model import Action, Finding
-from mailguard.policy import Policy, evaluate, load_policy
-from mailguard.policy.addresses import mailbox_key
+from mailguard.core.model import Action, Finding
+from mailguard.inspection.policy import Policy, evaluate, load_policy
+from mailguard.inspection.policy.addresses import mailbox_key
 
 from .conftest import BASE
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mailguard.model import Action
-from mailguard.policy import load_policy
+from mailguard.core.model import Action
+from mailguard.inspection.policy import load_policy
 from tests.conftest import REPO
 
 EXAMPLES = sorted(p.name for p in (REPO / "policies/examples").glob("*.yaml"))

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mailguard.errors import PolicyError
-from mailguard.policy import load_policy
+from mailguard.core.errors import PolicyError
+from mailguard.inspection.policy import load_policy
 
 from .conftest import BASE, PolicyFile
 

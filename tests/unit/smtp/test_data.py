@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mailguard.smtp.data import DataIncomplete, DataTooLarge, read_data
+from mailguard.adapters.smtp.data import DataIncomplete, DataTooLarge, read_data
 
 
 def stuffed(message: bytes) -> bytes:

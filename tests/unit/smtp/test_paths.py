@@ -8,7 +8,7 @@ from aiosmtpd.smtp import SMTP
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mailguard.smtp.protocol import ProtocolSettings, RelaySMTP, Sessions
+from mailguard.adapters.smtp.protocol import ProtocolSettings, RelaySMTP, Sessions
 
 ATOM = st.text(alphabet="abcXYZ019!#$%&'*+/=?^_`{|}~-.", min_size=1, max_size=12)
 DOMAIN = st.from_regex(r"[a-z0-9-]{1,10}(\.[a-z0-9-]{1,10}){0,3}", fullmatch=True)

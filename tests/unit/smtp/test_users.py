@@ -7,8 +7,14 @@ import stat
 
 import pytest
 
-from mailguard.errors import UserFileError
-from mailguard.smtp.users import Users, hash_password, read_users, verify_password, write_users
+from mailguard.adapters.smtp.users import (
+    Users,
+    hash_password,
+    read_users,
+    verify_password,
+    write_users,
+)
+from mailguard.core.errors import UserFileError
 
 
 def test_a_hash_verifies_its_password_only() -> None:

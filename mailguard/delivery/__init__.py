@@ -1,1 +1,0 @@
-"""Getting accepted mail out: queue workers, transports (SMTP, Maildir), retries, bounces."""

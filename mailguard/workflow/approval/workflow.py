@@ -1,0 +1,127 @@
+"""The approval workflow assembled: signer, notifier, decisions and sweeper, over one store.
+
+``Workflow`` is what the web pages, the CLI and the relay share. ``attach(relay)`` builds it
+for a running relay once (the relay's ``notifier`` slot holds it) and registers the
+``on_stored`` hook that asks approvers and tells senders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol
+
+from mailguard.core.clock import Clock
+from mailguard.core.config import Config
+from mailguard.core.lifecycle import State
+from mailguard.inspection.decider import Decider
+from mailguard.inspection.policy.addresses import Aliases
+from mailguard.inspection.policy.model import Policy
+from mailguard.workflow.approval.decisions import Decisions
+from mailguard.workflow.approval.keyfile import load_secret_key
+from mailguard.workflow.approval.routing import Directory, People
+from mailguard.workflow.approval.sweeper import Sweeper
+from mailguard.workflow.approval.tokens import TokenSigner
+from mailguard.workflow.notify.notifier import ApprovalNotifier
+from mailguard.workflow.ports.store import NewMessage, Store
+
+
+class Workflow:
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        *,
+        clock: Clock,
+        wake: Callable[[], None],
+        policy: Callable[[], Policy | None],
+        signer: TokenSigner | None = None,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.clock = clock
+        self.directory = Directory(
+            people=lambda: _people(policy(), config),
+            admins=lambda: _admins(policy(), config),
+        )
+        self.signer = signer or TokenSigner(
+            load_secret_key(config), ttl_seconds=config.web.link_ttl_seconds, clock=clock
+        )
+        self.notifier = ApprovalNotifier(
+            store,
+            config=config,
+            signer=self.signer,
+            directory=self.directory,
+            clock=clock,
+            wake=wake,
+        )
+        self.decisions = Decisions(
+            store, clock=clock, wake=wake, directory=self.directory, listener=self.notifier
+        )
+        self.sweeper = Sweeper(
+            store,
+            self.decisions,
+            self.notifier,
+            clock=clock,
+            interval=config.approval.sweep_seconds,
+        )
+
+    async def on_stored(self, message: NewMessage) -> None:
+        """The relay's hook after a message is committed: start its approval or delay."""
+        if message.state is State.HELD:
+            await self.notifier.held(message.id)
+        elif message.state is State.DELAYED:
+            await self.notifier.delayed(message.id)
+
+
+def _people(policy: Policy | None, config: Config) -> People:
+    return People(policy.aliases if policy else Aliases(), config.smtp.aliases)
+
+
+def _admins(policy: Policy | None, config: Config) -> Sequence[str]:
+    return (*(policy.admins if policy else ()), *config.notify.admins)
+
+
+class _Waker(Protocol):
+    def wake(self) -> None: ...
+
+
+class _PolicyHolder(Protocol):
+    @property
+    def decider(self) -> Decider: ...
+
+
+class RelayParts(Protocol):
+    """What the workflow needs from ``mailguard.runtime.relay.Relay``."""
+
+    config: Config
+    store: Store
+    clock: Clock
+    notifier: object | None
+    on_stored: list[Callable[[NewMessage], Awaitable[None]]]
+
+    @property
+    def delivery(self) -> _Waker: ...
+
+    @property
+    def policy(self) -> _PolicyHolder: ...
+
+
+def current_policy(relay: RelayParts) -> Policy | None:
+    found = getattr(relay.policy.decider, "policy", None)
+    return found if isinstance(found, Policy) else None
+
+
+def attach(relay: RelayParts) -> Workflow:
+    """The relay's workflow, built and hooked in on first use."""
+    if isinstance(relay.notifier, Workflow):
+        return relay.notifier
+    workflow = Workflow(
+        relay.config,
+        relay.store,
+        clock=relay.clock,
+        wake=relay.delivery.wake,
+        policy=lambda: current_policy(relay),
+    )
+    relay.notifier = workflow
+    relay.on_stored.append(workflow.on_stored)
+    return workflow

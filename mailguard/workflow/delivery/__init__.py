@@ -1,0 +1,1 @@
+"""Getting accepted mail out: queue workers, per-recipient outcomes, retries and bounces."""

@@ -1,0 +1,1 @@
+"""The notification mails: approval requests and sender notices, in Japanese and English."""
