@@ -24,3 +24,7 @@ class FileReport:
     """Entry names for archives (readable even when encrypted), capped."""
     notes: tuple[str, ...] = ()
     """Defects met while reading (truncated archive ...)."""
+    uninspectable: tuple[str, ...] = ()
+    """Why this file, or something inside it, could not be fully read: a limit reached
+    (depth, entries, size, ratio, time), a container that would not decode. Inspection fails
+    safe: each reason becomes an ``uninspectable`` finding that the default policy holds."""
