@@ -17,7 +17,7 @@ import structlog
 from mailguard.core.errors import MailguardError, PolicyError
 from mailguard.inspection.decider import Decider, PassEverything
 from mailguard.inspection.inspector import Inspector
-from mailguard.inspection.policy import load_policy
+from mailguard.inspection.policy import Policy, load_policy
 from mailguard.workflow import metrics
 
 
@@ -27,6 +27,9 @@ class LoadedPolicy:
     policy_hash: str
     files: tuple[str, ...]
     """Every file the policy was read from: a change to any of them triggers a reload."""
+    policy: Policy | None = None
+    """The policy itself, for the parts that route by it (approvers, aliases, admins); None
+    for a decider that has no policy file behind it."""
 
 
 PolicyLoader = Callable[[str], LoadedPolicy]
@@ -38,7 +41,9 @@ def load_inspector(path: str) -> LoadedPolicy:
     """The real inspection: the policy file, its checks and rules
     (``mailguard.inspection.inspector``)."""
     policy = load_policy(path)
-    return LoadedPolicy(Inspector(policy), policy.policy_hash, (path, *policy.directory_files))
+    return LoadedPolicy(
+        Inspector(policy), policy.policy_hash, (path, *policy.directory_files), policy
+    )
 
 
 class LivePolicy:
@@ -47,6 +52,8 @@ class LivePolicy:
         self.loader = load
         self._run_without_policy = run_without_policy
         self.decider: Decider = PassEverything()
+        self.policy: Policy | None = None
+        """The policy in force (None without a policy file), swapped with ``decider``."""
         self.loaded = False
         """True once a policy (or, when configured, explicitly none) is in force."""
         self.policy_hash = ""
@@ -104,8 +111,9 @@ class LivePolicy:
                 self.reload()
 
     def _swap(self, loaded: LoadedPolicy) -> None:
-        self.decider, self.policy_hash, self._files = (
+        self.decider, self.policy, self.policy_hash, self._files = (
             loaded.decider,
+            loaded.policy,
             loaded.policy_hash,
             loaded.files,
         )

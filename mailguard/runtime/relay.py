@@ -1,4 +1,13 @@
-"""``Relay``: every part of mailguard wired into one event loop, with its lifecycle.
+"""``Relay``: the composition root. Every part of mailguard built once, here, and wired into one
+event loop with its lifecycle.
+
+Each part gets what it needs at construction and nothing changes it afterwards: the store, the
+live policy, delivery, the approval workflow (decisions, notifier, sweeper), intake, the SMTP
+listeners and, in the process that serves it, the web side. Whatever one relay process does
+with a message (store it, announce a hold, sweep timeouts and delays, deliver) every process
+does, whether it serves the web side or not: a worker started for ``processes: 2`` announces
+its own holds and runs its own sweeper (the store's conditional transitions make concurrent
+sweeping safe).
 
 Start order: policy (a relay never runs uninspected by accident), store, delivery, SMTP
 listeners, web. A database that does not answer yet (``StoreUnreachable``: a replica started
@@ -20,9 +29,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-import os
 import signal
-import socket
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
@@ -34,14 +41,17 @@ from mailguard.adapters.smtp.server import SmtpServer
 from mailguard.adapters.smtp.users import Users
 from mailguard.adapters.store.factory import open_store
 from mailguard.adapters.upstream.factory import open_transport
-from mailguard.adapters.web import build_web_app
+from mailguard.adapters.web import WebParts, build_web_app
 from mailguard.core.clock import Clock, system_clock
 from mailguard.core.config import Config
 from mailguard.core.config_load import load_config
 from mailguard.core.errors import MailguardError, StoreUnreachable
+from mailguard.core.ids import lease_owner
 from mailguard.core.model import Decision, Envelope
 from mailguard.runtime.decide_pool import DecidePool, decide_here
 from mailguard.runtime.live_policy import LivePolicy, PolicyLoader, load_inspector
+from mailguard.runtime.metrics_share import exposition, share_dir
+from mailguard.workflow.approval.workflow import Workflow
 from mailguard.workflow.delivery.service import DeliveryService
 from mailguard.workflow.intake import Intake, StoredHook
 from mailguard.workflow.ports.store import Store
@@ -81,13 +91,13 @@ def changes_needing_restart(running: Config, fresh: Config) -> list[str]:
 
 
 class Relay:
-    """The running relay. Public attributes are what the other parts build on:
+    """The running relay. Public attributes, for the CLI and the tests:
 
-    ``config``, ``store``, ``delivery``, ``policy`` (a ``LivePolicy``: ``decider``, ``loaded``,
-    ``policy_hash``), ``clock``, ``notifier`` (None until the approval flow sets one),
-    ``on_stored`` (hooks awaited after a HELD/DELAYED/REJECTED message is committed; their
-    errors are logged, never fail the SMTP reply), ``listening``, ``smtp_addresses`` and
-    ``web_addresses`` (where the listeners ended up, for port 0).
+    ``config``, ``store``, ``delivery``, ``policy`` (a ``LivePolicy``: ``decider``, ``policy``,
+    ``loaded``, ``policy_hash``), ``clock``, ``workflow`` (decisions, notifier, sweeper),
+    ``on_stored`` (hooks awaited after a HELD/DELAYED/REJECTED message is committed, the
+    workflow's first; their errors are logged, never fail the SMTP reply), ``listening``,
+    ``smtp_addresses`` and ``web_addresses`` (where the listeners ended up, for port 0).
     """
 
     def __init__(
@@ -106,10 +116,17 @@ class Relay:
             config.policy, load=policy_loader, run_without_policy=config.run_without_policy
         )
         self.delivery = DeliveryService(
-            config, self.store, open_transport(config), clock=clock, owner=_owner()
+            config, self.store, open_transport(config), clock=clock, owner=lease_owner()
         )
-        self.notifier: object | None = None
-        self.on_stored: list[StoredHook] = []
+        live_policy = self.policy
+        self.workflow = Workflow(
+            config,
+            self.store,
+            clock=clock,
+            wake=self.delivery.wake,
+            policy=lambda: live_policy.policy,
+        )
+        self.on_stored: list[StoredHook] = [self.workflow.on_stored]
         self.on_reload: list[Callable[[], None]] = []
         """Called on SIGHUP after the relay reloaded itself (e.g. to pass it on to workers)."""
         self.on_stopping: list[Callable[[], Awaitable[None]]] = []
@@ -172,14 +189,21 @@ class Relay:
                 self.spawn(self._open_store_when_reachable())
             await self.smtp.start()
             self.listening = True
+            self.spawn(self.workflow.sweeper.run())
             if self._serve_web:
-                self._web = web.AppRunner(build_web_app(self), access_log=None)
+                self._web = web.AppRunner(build_web_app(self._web_parts()), access_log=None)
                 await self._web.setup()
                 await web.TCPSite(self._web, self.config.web.host, self.config.web.port).start()
         except BaseException:
             await self.stop()
             raise
         self.spawn(self.policy.watch(POLICY_WATCH_SECONDS))
+
+    def _web_parts(self) -> WebParts:
+        metrics_dir = share_dir(self.config.var_dir)
+        return WebParts(
+            observed=self, workflow=self.workflow, exposition=lambda: exposition(metrics_dir)
+        )
 
     async def _open_store_when_reachable(self) -> None:
         delay, longest = STORE_RETRY_SECONDS
@@ -270,6 +294,3 @@ class Relay:
                     loop.remove_signal_handler(sig)
             await self.stop()
 
-
-def _owner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"

@@ -105,8 +105,7 @@ class Running:
 
     @property
     def workflow(self) -> Workflow:
-        assert isinstance(self.relay.notifier, Workflow)
-        return self.relay.notifier
+        return self.relay.workflow
 
     async def send(
         self,

@@ -64,21 +64,8 @@ def layer_of(module: str) -> str | None:
     return None
 
 
-KNOWN_OUTWARD = {
-    ("mailguard.adapters.web", "mailguard.runtime.relay"),
-    ("mailguard.adapters.web", "mailguard.runtime.relay.Relay"),
-    ("mailguard.adapters.web.ops", "mailguard.runtime.metrics_share"),
-    ("mailguard.adapters.web.ops", "mailguard.runtime.metrics_share.exposition"),
-    ("mailguard.adapters.web.ops", "mailguard.runtime.metrics_share.share_dir"),
-    ("mailguard.workflow.delivery.service", "socket"),
-}
-"""Left by the mechanical move; the composition root removes them next."""
-
-
 def violations_of(layer: str, module: str, imported: str) -> str | None:
     """Why ``imported`` may not be imported from ``layer``, or None when it may."""
-    if (module, imported) in KNOWN_OUTWARD:
-        return None
     target = layer_of(imported)
     if target is not None and LAYERS.index(target) > LAYERS.index(layer):
         return f"points outward to {target}"

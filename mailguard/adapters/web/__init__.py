@@ -1,29 +1,34 @@
 """The relay's HTTP side: one aiohttp application, one module per group of routes.
 
-Each module in ``_ROUTES`` exposes ``register(app, relay)``; add yours to the tuple (like
-``cli/_COMMANDS``) instead of editing another module.
+The composition root hands in everything the pages need (``WebParts``); no route module
+reaches into the relay or changes another part. Add a module's routes here.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from aiohttp import web
 
-if TYPE_CHECKING:
-    from mailguard.runtime.relay import Relay
-
-_ROUTES = (
-    "mailguard.adapters.web.ops",
-    "mailguard.adapters.web.approval",
-    "mailguard.adapters.web.sender",
-    "mailguard.adapters.web.admin",
-)
+from mailguard.adapters.web import admin, approval, ops, sender
+from mailguard.workflow.approval.workflow import Workflow
 
 
-def build_web_app(relay: Relay) -> web.Application:
+@dataclass(frozen=True)
+class WebParts:
+    observed: ops.Observed
+    """What ``/readyz`` and the store gauges look at."""
+    workflow: Workflow
+    """Decisions, links and notices for the approval, sender and admin pages."""
+    exposition: Callable[[], bytes]
+    """The ``/metrics`` text (this process's registry and its workers' snapshots)."""
+
+
+def build_web_app(parts: WebParts) -> web.Application:
     app = web.Application()
-    for name in _ROUTES:
-        importlib.import_module(name).register(app, relay)
+    ops.register(app, parts.observed, parts.exposition)
+    approval.add_routes(app, parts.workflow)
+    sender.add_routes(app, parts.workflow)
+    admin.add_routes(app, parts.workflow)
     return app

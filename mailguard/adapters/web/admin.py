@@ -26,14 +26,10 @@ from mailguard.adapters.web.pages import (
 from mailguard.core.config import WebConfig
 from mailguard.core.lifecycle import State
 from mailguard.workflow.approval.links import ADMIN_PATH
-from mailguard.workflow.approval.workflow import RelayParts, Workflow, attach
+from mailguard.workflow.approval.workflow import Workflow
 
 PAGE_SIZE = 25
 MAX_PAGE = 10_000
-
-
-def register(app: web.Application, relay: RelayParts) -> None:
-    add_routes(app, attach(relay))
 
 
 def add_routes(app: web.Application, workflow: Workflow) -> None:

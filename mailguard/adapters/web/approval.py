@@ -5,16 +5,9 @@ message and a form, and counts the view (``approval_page_views_without_decision`
 POST decides, and only with the form token of a page we rendered for that same link
 (CSRF: a foreign site cannot make one without the link, and a scanner does not submit forms).
 No script runs on the page at all, so nothing can submit the form by itself.
-
-Registering this module also attaches the approval workflow to the relay and runs its
-sweeper for as long as the web application runs.
 """
 
 from __future__ import annotations
-
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 
@@ -33,35 +26,16 @@ from mailguard.workflow import metrics
 from mailguard.workflow.approval.decisions import Verdict
 from mailguard.workflow.approval.links import APPROVE_PATH
 from mailguard.workflow.approval.tokens import Role
-from mailguard.workflow.approval.workflow import RelayParts, Workflow, attach
+from mailguard.workflow.approval.workflow import Workflow
 
 _ROLES: tuple[Role, ...] = ("approver", "admin")
 _PATH = APPROVE_PATH.replace("{message_id}", "{message_id:[0-9a-f]{1,64}}")
-
-
-def register(app: web.Application, relay: RelayParts) -> None:
-    workflow = attach(relay)
-    add_routes(app, workflow)
-    app.cleanup_ctx.append(_sweeping(workflow))
 
 
 def add_routes(app: web.Application, workflow: Workflow) -> None:
     bind(app, workflow)
     app.router.add_get(_PATH, show)
     app.router.add_post(_PATH, decide)
-
-
-def _sweeping(workflow: Workflow) -> Callable[[web.Application], AsyncIterator[None]]:
-    """The sweeper runs exactly as long as the web application (the relay's lifetime)."""
-
-    async def context(app: web.Application) -> AsyncIterator[None]:
-        task = asyncio.create_task(workflow.sweeper.run())
-        yield
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-    return context
 
 
 async def show(request: web.Request) -> web.Response:

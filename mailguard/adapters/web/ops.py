@@ -3,10 +3,10 @@
 ``/healthz`` only proves the event loop answers (liveness: restart me if not). ``/readyz``
 proves this replica can take mail now: the store answers, a policy is loaded, the SMTP
 listeners are up (readiness: route traffic to me). ``/metrics`` is Prometheus's text format
-from ``mailguard.workflow.metrics.REGISTRY`` (plus the counters of worker processes, see
-``mailguard.runtime.metrics_share``); the store-backed gauges are refreshed from the store at
-scrape time, at most once per ``STORE_GAUGES_TTL`` however many scrapers ask, so a scrape costs
-one ``count_by_state`` query at most.
+given by the composition root (``mailguard.workflow.metrics.REGISTRY`` plus the counters of
+worker processes, see ``mailguard.runtime.metrics_share``); the store-backed gauges are
+refreshed from the store at scrape time, at most once per ``STORE_GAUGES_TTL`` however many
+scrapers ask, so a scrape costs one ``count_by_state`` query at most.
 
 None of these needs authentication and none reveals anything about a message.
 """
@@ -20,10 +20,8 @@ from typing import Protocol
 
 from aiohttp import web
 
-from mailguard.core.config import Config
 from mailguard.core.errors import StoreError
 from mailguard.core.lifecycle import State
-from mailguard.runtime.metrics_share import exposition, share_dir
 from mailguard.workflow import metrics
 from mailguard.workflow.ports.store import Store
 
@@ -41,9 +39,6 @@ PROBE_TIMEOUT = 3.0
 
 class Observed(Protocol):
     """What the ops endpoints need to know about the running relay."""
-
-    @property
-    def config(self) -> Config: ...
 
     @property
     def store(self) -> Store: ...
@@ -106,7 +101,8 @@ async def readiness_problems(relay: Observed) -> list[str]:
     return problems
 
 
-def register(app: web.Application, relay: Observed) -> None:
+def register(app: web.Application, relay: Observed, exposition: Callable[[], bytes]) -> None:
+    """``exposition`` renders the metrics text; it reads files, so it runs in a thread."""
     gauges = StoreGauges()
 
     async def healthz(request: web.Request) -> web.Response:
@@ -120,7 +116,7 @@ def register(app: web.Application, relay: Observed) -> None:
 
     async def scrape(request: web.Request) -> web.Response:
         await gauges.refresh(relay.store)
-        body = await asyncio.to_thread(exposition, share_dir(relay.config.var_dir))
+        body = await asyncio.to_thread(exposition)
         return web.Response(body=body, headers={"Content-Type": EXPOSITION_CONTENT_TYPE})
 
     app.router.add_get("/healthz", healthz)

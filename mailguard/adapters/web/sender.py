@@ -22,15 +22,11 @@ from mailguard.core.errors import DecisionRefused
 from mailguard.core.lifecycle import State
 from mailguard.workflow.approval.links import STATUS_PATH
 from mailguard.workflow.approval.tokens import Role
-from mailguard.workflow.approval.workflow import RelayParts, Workflow, attach
+from mailguard.workflow.approval.workflow import Workflow
 
 _ROLES: tuple[Role, ...] = ("sender",)
 _PATH = STATUS_PATH.replace("{message_id}", "{message_id:[0-9a-f]{1,64}}")
 _NOTICES = {"withdraw": "page.withdrawn", "send_now": "page.sent_now"}
-
-
-def register(app: web.Application, relay: RelayParts) -> None:
-    add_routes(app, attach(relay))
 
 
 def add_routes(app: web.Application, workflow: Workflow) -> None:

@@ -1,19 +1,18 @@
 """The approval workflow assembled: signer, notifier, decisions and sweeper, over one store.
 
-``Workflow`` is what the web pages, the CLI and the relay share. ``attach(relay)`` builds it
-for a running relay once (the relay's ``notifier`` slot holds it) and registers the
-``on_stored`` hook that asks approvers and tells senders.
+``Workflow`` is what the web pages, the CLI and the relay share. The composition root
+(``runtime/relay.py``) builds one per relay process, whether or not that process serves the
+web side, hands its ``on_stored`` to intake (so every process that stores a hold announces it)
+and runs its sweeper.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Protocol
+from collections.abc import Callable, Sequence
 
 from mailguard.core.clock import Clock
 from mailguard.core.config import Config
 from mailguard.core.lifecycle import State
-from mailguard.inspection.decider import Decider
 from mailguard.inspection.policy.addresses import Aliases
 from mailguard.inspection.policy.model import Policy
 from mailguard.workflow.approval.decisions import Decisions
@@ -79,49 +78,3 @@ def _people(policy: Policy | None, config: Config) -> People:
 
 def _admins(policy: Policy | None, config: Config) -> Sequence[str]:
     return (*(policy.admins if policy else ()), *config.notify.admins)
-
-
-class _Waker(Protocol):
-    def wake(self) -> None: ...
-
-
-class _PolicyHolder(Protocol):
-    @property
-    def decider(self) -> Decider: ...
-
-
-class RelayParts(Protocol):
-    """What the workflow needs from ``mailguard.runtime.relay.Relay``."""
-
-    config: Config
-    store: Store
-    clock: Clock
-    notifier: object | None
-    on_stored: list[Callable[[NewMessage], Awaitable[None]]]
-
-    @property
-    def delivery(self) -> _Waker: ...
-
-    @property
-    def policy(self) -> _PolicyHolder: ...
-
-
-def current_policy(relay: RelayParts) -> Policy | None:
-    found = getattr(relay.policy.decider, "policy", None)
-    return found if isinstance(found, Policy) else None
-
-
-def attach(relay: RelayParts) -> Workflow:
-    """The relay's workflow, built and hooked in on first use."""
-    if isinstance(relay.notifier, Workflow):
-        return relay.notifier
-    workflow = Workflow(
-        relay.config,
-        relay.store,
-        clock=relay.clock,
-        wake=relay.delivery.wake,
-        policy=lambda: current_policy(relay),
-    )
-    relay.notifier = workflow
-    relay.on_stored.append(workflow.on_stored)
-    return workflow

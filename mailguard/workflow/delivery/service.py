@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import secrets
-import socket
 
 import structlog
 
 from mailguard.core.clock import Clock, system_clock
 from mailguard.core.config import Config
 from mailguard.core.errors import DeliveryError, StoreError
+from mailguard.core.ids import lease_owner
 from mailguard.core.lifecycle import State
 from mailguard.workflow import metrics
 from mailguard.workflow.delivery.bounce import bounce_to, build_bounce
@@ -35,11 +33,6 @@ from mailguard.workflow.ports.store import AttemptResult, AuditEvent, Store, Sto
 from mailguard.workflow.ports.transport import RecipientResult, Transport
 
 log = structlog.get_logger("mailguard.workflow.delivery")
-
-
-def default_owner() -> str:
-    """Unique per process and start: a restarted relay must not inherit its old leases."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 def _domains(rcpts: tuple[str, ...]) -> list[str]:
@@ -61,7 +54,7 @@ class DeliveryService:
         self.store = store
         self.transport = transport
         self.clock = clock
-        self.owner = owner or default_owner()
+        self.owner = owner or lease_owner()
         self._kick = asyncio.Event()
         self._stopping = False
         self._tasks: list[asyncio.Task[None]] = []

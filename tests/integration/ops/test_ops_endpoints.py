@@ -21,6 +21,7 @@ from mailguard.adapters.store.sqlite import SqliteStore
 from mailguard.adapters.web import ops
 from mailguard.core.config import Config
 from mailguard.core.lifecycle import State
+from mailguard.runtime.metrics_share import exposition, share_dir
 from mailguard.workflow import metrics
 from mailguard.workflow.ports.store import Store
 from tests.integration.ops.exposition import value
@@ -55,7 +56,7 @@ async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
 async def client(store: SqliteStore, tmp_path: Path) -> AsyncIterator[Served]:
     relay = StandIn(store, Config(var_dir=str(tmp_path / "var")))
     app = web.Application()
-    ops.register(app, relay)
+    ops.register(app, relay, lambda: exposition(share_dir(relay.config.var_dir)))
     async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
         yield test_client, relay
 
