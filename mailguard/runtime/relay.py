@@ -293,4 +293,3 @@ class Relay:
                 with contextlib.suppress(ValueError, RuntimeError):
                     loop.remove_signal_handler(sig)
             await self.stop()
-

@@ -70,7 +70,7 @@ async def decide(request: web.Request) -> web.Response:
 def _page(
     request: web.Request, visit: Visit, *, notice: str = "", won: bool = False
 ) -> web.Response:
-    people = visit.workflow.directory.people()
+    people = visit.workflow.roster.people()
     is_sender = people.is_sender(visit.claims.address, visit.message.envelope)
     return render(
         "approve.html",

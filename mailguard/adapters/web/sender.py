@@ -63,8 +63,8 @@ def _page(
     request: web.Request, visit: Visit, *, notice: str = "", won: bool = False
 ) -> web.Response:
     message = visit.message
-    route = visit.workflow.directory.people().route(
-        message.decision.approvers, visit.workflow.directory.admins(), message.envelope
+    route = visit.workflow.roster.people().route(
+        message.decision.approvers, visit.workflow.roster.admins(), message.envelope
     )
     return render(
         "status.html",

@@ -1,1 +1,2 @@
-"""One module per finding kind; ``run_checks`` runs them all (pure)."""
+"""One module per finding kind; ``settings.build_checks`` builds them once per policy and
+runs them all on a message (pure)."""

@@ -22,9 +22,9 @@ from mailguard.core.clock import Clock
 from mailguard.core.errors import DecisionRefused, UnknownMessage
 from mailguard.core.lifecycle import State
 from mailguard.workflow import metrics
-from mailguard.workflow.approval.routing import Directory
+from mailguard.workflow.approval.routing import Roster
 from mailguard.workflow.notify.headers import ELLIPSIS
-from mailguard.workflow.notify.mails import Outcome as MailOutcome
+from mailguard.workflow.notify.mails import Resolution
 from mailguard.workflow.ports.store import AuditEvent, Store, StoredMessage
 
 log = structlog.get_logger(__name__)
@@ -70,7 +70,7 @@ class Result:
 
 class OutcomeListener(Protocol):
     async def decided(
-        self, message: StoredMessage, outcome: MailOutcome, decider: str, comment: str
+        self, message: StoredMessage, outcome: Resolution, decider: str, comment: str
     ) -> None:
         """Tell the sender (by queued mail) what became of their message."""
 
@@ -88,13 +88,13 @@ class Decisions:
         *,
         clock: Clock,
         wake: Callable[[], None],
-        directory: Directory,
+        roster: Roster,
         listener: OutcomeListener | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
         self._wake = wake
-        self._directory = directory
+        self._roster = roster
         self._listener = listener
 
     async def moderate(
@@ -134,7 +134,7 @@ class Decisions:
         new = State.QUEUED if release else State.REJECTED
         result = await self._move(message, SYSTEM, "timeout", new, "hold timed out", decided=True)
         if result.won and self._listener is not None:
-            outcome: MailOutcome = "timeout_released" if release else "timeout_rejected"
+            outcome: Resolution = "timeout_released" if release else "timeout_rejected"
             await self._listener.decided(result.message, outcome, SYSTEM.name, "")
         return result
 
@@ -150,14 +150,14 @@ class Decisions:
     def _authorise_moderator(self, message: StoredMessage, actor: Actor) -> None:
         if actor.role == "operator":
             return
-        people = self._directory.people()
+        people = self._roster.people()
         if people.is_sender(actor.name, message.envelope):
             raise DecisionRefused("The sender of a message cannot approve or reject it.")
         decision = message.decision
         allowed = (
             (*decision.approvers, *decision.escalate_to)
             if actor.role == "approver"
-            else tuple(self._directory.admins())
+            else tuple(self._roster.admins())
             if actor.role == "admin"
             else ()
         )
@@ -167,9 +167,7 @@ class Decisions:
     def _authorise_sender(self, message: StoredMessage, actor: Actor) -> None:
         if actor.role == "operator":
             return
-        if actor.role == "sender" and self._directory.people().is_sender(
-            actor.name, message.envelope
-        ):
+        if actor.role == "sender" and self._roster.people().is_sender(actor.name, message.envelope):
             return
         raise DecisionRefused("Only the sender can withdraw a message or send it early.")
 
@@ -177,7 +175,7 @@ class Decisions:
         self,
         message: StoredMessage,
         actor: Actor,
-        event: MailOutcome,
+        event: Resolution,
         new: State,
         comment: str,
         seconds_on_page: float | None,

@@ -77,8 +77,9 @@ class People:
 
 
 @dataclass(frozen=True, slots=True)
-class Directory:
-    """Where to find the people a message concerns, as the policy in force says now."""
+class Roster:
+    """Who may decide and who is the sender, as the policy in force says now (not to be
+    confused with the contact directory of ``inspection/contacts.py``)."""
 
     people: Callable[[], People]
     admins: Callable[[], Sequence[str]]

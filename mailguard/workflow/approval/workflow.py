@@ -17,7 +17,7 @@ from mailguard.inspection.policy.addresses import Aliases
 from mailguard.inspection.policy.model import Policy
 from mailguard.workflow.approval.decisions import Decisions
 from mailguard.workflow.approval.keyfile import load_secret_key
-from mailguard.workflow.approval.routing import Directory, People
+from mailguard.workflow.approval.routing import People, Roster
 from mailguard.workflow.approval.sweeper import Sweeper
 from mailguard.workflow.approval.tokens import TokenSigner
 from mailguard.workflow.notify.notifier import ApprovalNotifier
@@ -38,7 +38,7 @@ class Workflow:
         self.config = config
         self.store = store
         self.clock = clock
-        self.directory = Directory(
+        self.roster = Roster(
             people=lambda: _people(policy(), config),
             admins=lambda: _admins(policy(), config),
         )
@@ -49,12 +49,12 @@ class Workflow:
             store,
             config=config,
             signer=self.signer,
-            directory=self.directory,
+            roster=self.roster,
             clock=clock,
             wake=wake,
         )
         self.decisions = Decisions(
-            store, clock=clock, wake=wake, directory=self.directory, listener=self.notifier
+            store, clock=clock, wake=wake, roster=self.roster, listener=self.notifier
         )
         self.sweeper = Sweeper(
             store,

@@ -19,7 +19,7 @@ from mailguard.workflow.notify.i18n import Language, Translator
 from mailguard.workflow.notify.render import environment, format_time
 
 RequestReason = Literal["request", "escalation", "admin_alert"]
-Outcome = Literal["released", "rejected", "timeout_released", "timeout_rejected"]
+Resolution = Literal["released", "rejected", "timeout_released", "timeout_rejected"]
 
 SUBJECT_QUOTE_LIMIT = 80
 
@@ -52,7 +52,7 @@ class MailRenderer:
         return self._render("sender", language, "subj.delayed", s, kind="delayed", link=link)
 
     def sender_outcome(
-        self, language: Language, s: HeldSummary, outcome: Outcome, decider: str, comment: str
+        self, language: Language, s: HeldSummary, outcome: Resolution, decider: str, comment: str
     ) -> Rendered:
         return self._render(
             "sender",

@@ -17,13 +17,13 @@ from mailguard.core.clock import Clock
 from mailguard.core.config import Config
 from mailguard.inspection.message.parse import parse_message
 from mailguard.workflow.approval.links import approve_url, status_url
-from mailguard.workflow.approval.routing import Directory
+from mailguard.workflow.approval.routing import Roster
 from mailguard.workflow.approval.summary import HeldSummary, summarize
 from mailguard.workflow.approval.tokens import Role, TokenSigner
 from mailguard.workflow.delivery.generated import enqueue_generated
 from mailguard.workflow.notify.compose import compose
 from mailguard.workflow.notify.i18n import Language, language_for
-from mailguard.workflow.notify.mails import MailRenderer, Outcome, Rendered, RequestReason
+from mailguard.workflow.notify.mails import MailRenderer, Rendered, RequestReason, Resolution
 from mailguard.workflow.ports.store import AuditEvent, Store, StoredMessage
 
 log = structlog.get_logger(__name__)
@@ -36,7 +36,7 @@ class ApprovalNotifier:
         *,
         config: Config,
         signer: TokenSigner,
-        directory: Directory,
+        roster: Roster,
         clock: Clock,
         wake: Callable[[], None],
         renderer: MailRenderer | None = None,
@@ -44,7 +44,7 @@ class ApprovalNotifier:
         self._store = store
         self._config = config
         self._signer = signer
-        self._directory = directory
+        self._roster = roster
         self._clock = clock
         self._wake = wake
         self._renderer = renderer or MailRenderer()
@@ -55,8 +55,8 @@ class ApprovalNotifier:
         if loaded is None:
             return
         message, summary = loaded
-        route = self._directory.people().route(
-            message.decision.approvers, self._directory.admins(), message.envelope
+        route = self._roster.people().route(
+            message.decision.approvers, self._roster.admins(), message.envelope
         )
         reason: RequestReason = "request" if route.role == "approver" else "admin_alert"
         if not route.recipients:
@@ -89,12 +89,12 @@ class ApprovalNotifier:
         if loaded is None:
             return
         message, summary = loaded
-        people = self._directory.people()
+        people = self._roster.people()
         recipients = people.without_sender(message.decision.escalate_to, message.envelope)
         await self._ask(message, summary, recipients, "approver", "escalation")
 
     async def decided(
-        self, message: StoredMessage, outcome: Outcome, decider: str, comment: str
+        self, message: StoredMessage, outcome: Resolution, decider: str, comment: str
     ) -> None:
         """Tell the sender what became of their message (``OutcomeListener``)."""
         loaded = await self._load(message.id)
