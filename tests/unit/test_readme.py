@@ -78,3 +78,19 @@ def test_every_doc_is_linked(repo_root: Path) -> None:
     docs = sorted(p.name for p in (repo_root / "docs").glob("*.md"))
     assert docs
     assert [name for name in docs if f"](docs/{name})" not in readme] == []
+
+
+def test_the_layout_walks_real_paths_and_names_every_layer(repo_root: Path) -> None:
+    """Every path the Layout section names exists, and every layer folder is in it: the walk of
+    a message through the folders must not point at a module that moved."""
+    layout = section(repo_root, "Layout: where the code is")
+    named = set(re.findall(r"`((?:[a-z_]+/)+[a-z_]*(?:\.py)?)`", layout))
+    missing = sorted(
+        p
+        for p in named
+        if not any((base / p).exists() for base in (repo_root / "mailguard", repo_root))
+    )
+    assert missing == []
+    layers = {p.name for p in (repo_root / "mailguard").iterdir() if p.is_dir()} - {"__pycache__"}
+    assert sorted(layer for layer in layers if f"{layer}/" not in layout) == []
+    assert len(named) > 20
